@@ -217,4 +217,3 @@ func get(t *testing.T, url string) *http.Response {
 	t.Cleanup(func() { res.Body.Close() })
 	return res
 }
-
