@@ -264,7 +264,7 @@ skopeo --insecure-policy --tmpdir="$TMPDIR" --override-os "$os" --override-arch 
   "docker-archive://$out:$finalImageName:$finalImageTag"
 `
 	return s.Build(ctx, Derivation{
-		Name: "docker-image-" + sanitize(p.FinalName) + "-" + sanitize(p.FinalTag) + ".tar",
+		Name:   "docker-image-" + sanitize(p.FinalName) + "-" + sanitize(p.FinalTag) + ".tar",
 		Script: script, HashMode: "flat", Hash: p.Hash,
 		Env: map[string]string{
 			"imageName": p.ImageName, "imageDigest": p.ImageDigest,
