@@ -1,0 +1,170 @@
+package lock
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/rogpeppe/go-internal/lockedfile"
+	"github.com/rogpeppe/go-internal/renameio"
+)
+
+// Handle is a lock file held for an update: other uptix processes that
+// call Lock on the same file wait until it is closed. It locks the lock
+// file itself (no side file): writes replace the file by renaming, so
+// Lock checks after locking that the path still names the file it
+// locked, and starts again otherwise.
+type Handle struct {
+	path    string
+	f       *lockedfile.File
+	data    []byte
+	mode    fs.FileMode
+	created bool // Lock created the (empty) file
+	written bool
+}
+
+// Lock opens the lock file at path for an update, creating an empty one
+// if there is none, and waits for an exclusive lock on it. If the lock
+// is not granted within a moment, waiting (if not nil) is called once,
+// so the caller can say why it is waiting. Cancelling ctx stops the wait.
+func Lock(ctx context.Context, path string, waiting func()) (*Handle, error) {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	type result struct {
+		h   *Handle
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		h, err := lockLoop(path)
+		done <- result{h, err}
+	}()
+	timer := time.NewTimer(300 * time.Millisecond)
+	defer timer.Stop()
+	for {
+		select {
+		case r := <-done:
+			return r.h, r.err
+		case <-timer.C:
+			if waiting != nil {
+				waiting()
+			}
+		case <-ctx.Done():
+			// Release the lock if it is granted after all.
+			go func() {
+				if r := <-done; r.h != nil {
+					r.h.Close()
+				}
+			}()
+			return nil, fmt.Errorf("waiting for a lock on %q: %w", path, ctx.Err())
+		}
+	}
+}
+
+func lockLoop(path string) (*Handle, error) {
+	for {
+		_, statErr := os.Stat(path)
+		f, err := lockedfile.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o666)
+		if err != nil {
+			return nil, fmt.Errorf("locking %q: %w", path, err)
+		}
+		held, err1 := f.Stat()
+		now, err2 := os.Stat(path)
+		if err1 != nil || err2 != nil || !os.SameFile(held, now) {
+			// Another run replaced or removed the file while we waited.
+			f.Close()
+			continue
+		}
+		data, err := io.ReadAll(f)
+		if err != nil {
+			f.Close()
+			return nil, fmt.Errorf("reading %q: %w", path, err)
+		}
+		h := &Handle{
+			path: path, f: f, data: data,
+			mode:    held.Mode().Perm(),
+			created: errors.Is(statErr, fs.ErrNotExist) && len(data) == 0,
+		}
+		h.removeStaleTemps()
+		return h, nil
+	}
+}
+
+// removeStaleTemps removes temporary files that an earlier run, killed
+// while writing, left beside the lock file. Only a lock holder writes
+// them, so none is in use now.
+func (h *Handle) removeStaleTemps() {
+	names, _ := filepath.Glob(renameio.Pattern(h.path))
+	for _, n := range names {
+		os.Remove(n)
+	}
+}
+
+// Path returns the lock file's path.
+func (h *Handle) Path() string { return h.path }
+
+// Bytes returns the lock file's content as it was when locked.
+func (h *Handle) Bytes() []byte { return h.data }
+
+// Existed reports whether the lock file existed before Lock.
+func (h *Handle) Existed() bool { return !h.created }
+
+// Read parses the content the handle holds.
+func (h *Handle) Read() (*File, error) { return Parse(h.path, h.data) }
+
+// Write replaces the lock file with f's encoding, atomically: a reader
+// sees the old content or the new, never a part. The file keeps its
+// permissions.
+func (h *Handle) Write(f *File) error { return h.WriteBytes(f.Marshal()) }
+
+// WriteBytes replaces the lock file with data, atomically.
+func (h *Handle) WriteBytes(data []byte) error {
+	if h.written {
+		return fmt.Errorf("writing %q: written already", h.path)
+	}
+	if err := renameio.WriteFile(h.path, data); err != nil {
+		return fmt.Errorf("writing %q: %w", h.path, err)
+	}
+	h.written = true
+	h.data = data
+	// renameio creates the file with mode 0600; give it the old mode back.
+	if err := os.Chmod(h.path, h.mode); err != nil {
+		return fmt.Errorf("setting the mode of %q: %w", h.path, err)
+	}
+	return nil
+}
+
+// Close releases the lock. If Lock created the file and nothing was
+// written, the empty file is removed again.
+func (h *Handle) Close() error {
+	if h.f == nil {
+		return nil
+	}
+	if h.created && !h.written {
+		os.Remove(h.path)
+	}
+	err := h.f.Close()
+	h.f = nil
+	return err
+}
+
+// Create writes an empty lock ("{}" and a newline) at path; it fails if
+// a file is there already.
+func Create(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(New().Marshal()); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	return f.Close()
+}
