@@ -1,0 +1,175 @@
+package resolve
+
+import (
+	"archive/tar"
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/nix-community/go-nix/pkg/nixhash"
+)
+
+func narSRI(t *testing.T, data []byte, o NarHashOptions) string {
+	t.Helper()
+	h, err := o.HashTarball(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("HashTarball: %v", err)
+	}
+	return h.Format(nixhash.SRI, true)
+}
+
+// TestNarHashMatchesNix checks our hash against `nix hash path` of the
+// tree GNU tar unpacks, and against a recursive fixed-output build
+// that runs fetchzip's unpacking steps.
+func TestNarHashMatchesNix(t *testing.T) {
+	nix := newNixEnv(t)
+	tarballs := map[string][]byte{}
+	claims := map[string]string{}
+	for _, c := range validNarCases() {
+		data := buildTar(t, c.format, true, c.ents...)
+		ours := narSRI(t, data, NarHashOptions{})
+		if want := nix.hashPath(t, gnuUnpack(t, data)); ours != want {
+			t.Errorf("%s: NarHashTarball = %s, nix hash path = %s", c.name, ours, want)
+		}
+		tarballs[c.name] = data
+		claims[c.name] = ours
+	}
+	for name, got := range nix.fetchzipBuild(t, tarballs, claims) {
+		t.Errorf("%s: fixed-output build got %s, we computed %s", name, got, claims[name])
+	}
+}
+
+// TestFetchzipBuildRejectsWrongHash makes sure the fixed-output oracle
+// can fail.
+func TestFetchzipBuildRejectsWrongHash(t *testing.T) {
+	nix := newNixEnv(t)
+	data := buildTar(t, 0, true, tfile("one/file", "x"))
+	right := narSRI(t, data, NarHashOptions{})
+	wrong := narSRI(t, buildTar(t, 0, true, tfile("one/file", "y")), NarHashOptions{})
+	got := nix.fetchzipBuild(t, map[string][]byte{"wrong": data}, map[string]string{"wrong": wrong})
+	if got["wrong"] != right {
+		t.Fatalf("fixed-output build with a wrong hash: got %q, want it to report %s", got["wrong"], right)
+	}
+}
+
+func TestNarHashErrors(t *testing.T) {
+	for _, c := range badNarCases() {
+		t.Run(c.name, func(t *testing.T) {
+			data := buildTar(t, 0, true, c.ents...)
+			h, err := NarHashTarball(bytes.NewReader(data))
+			if err == nil {
+				t.Fatalf("got hash %s, want error containing %q", h.Format(nixhash.SRI, true), c.wantErr)
+			}
+			if !strings.Contains(err.Error(), c.wantErr) {
+				t.Fatalf("error %q does not contain %q", err, c.wantErr)
+			}
+		})
+	}
+}
+
+// TestNarHashKnownValues pins hashes printed by Nix 2.8's
+// `nix hash path --sri` and `--base32` for the same trees, so the
+// package is checked even where Nix is missing.
+func TestNarHashKnownValues(t *testing.T) {
+	cases := []struct {
+		name        string
+		ents        []tarEnt
+		sri, base32 string
+	}{
+		// mkdir d; printf x > d/file
+		{"file in a directory", []tarEnt{tfile("d/file", "x")},
+			"sha256-Qvu18vBMqioT/noZgD9NDhX7e+YCg24saD4phMQJT10=",
+			"0pag17288a9yd0n6x0q2wrxzn58f9lzq06bszq9jmajcy3rbbys2"},
+		// mkdir s; an executable s/tool.sh (fetchzip's single-file case)
+		{"single executable file", []tarEnt{tmode("tool.sh", "#!/bin/sh\necho tool\n", 0o755)},
+			"sha256-8YxxNOHI2IjMfTEEw8Id1yPZ8GX6arlKCnW+bMcIGUs=",
+			"0jqr133nrgkm195bjspscpqdj8yp3p1c611igp68in68w4s7337i"},
+		// mkdir e e/empty; ln -s target e/link
+		{"symlink and empty directory", []tarEnt{tsym("e/link", "target"), tdir("e/empty/")},
+			"sha256-7hcHZ+jHmD17DyViACUnHW3dlC2fMzcsa57jctSVocY=",
+			"1im1jpa75qwydcn3fcwz5nadsv8x4wjh0qi51xxkv667x1khf5zf"},
+	}
+	for _, c := range cases {
+		h, err := NarHashTarball(bytes.NewReader(buildTar(t, 0, true, c.ents...)))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if got := h.Format(nixhash.SRI, true); got != c.sri {
+			t.Errorf("%s: SRI %s, want %s", c.name, got, c.sri)
+		}
+		if got := h.Format(nixhash.NixBase32, false); got != c.base32 {
+			t.Errorf("%s: base-32 %s, want %s", c.name, got, c.base32)
+		}
+	}
+}
+
+// TestNarHashSpill hashes the same archives with everything in memory
+// and with every file spilled to disk, and checks that the temporary
+// file is removed.
+func TestNarHashSpill(t *testing.T) {
+	tmp := t.TempDir()
+	for _, c := range validNarCases() {
+		data := buildTar(t, c.format, true, c.ents...)
+		inMemory := narSRI(t, data, NarHashOptions{MemoryLimit: 1 << 30, FileThreshold: 1 << 30})
+		spilled := narSRI(t, data, NarHashOptions{TempDir: tmp, MemoryLimit: 1, FileThreshold: 1})
+		budget := narSRI(t, data, NarHashOptions{TempDir: tmp, MemoryLimit: 100})
+		if inMemory != spilled || inMemory != budget {
+			t.Errorf("%s: in memory %s, spilled %s, small budget %s", c.name, inMemory, spilled, budget)
+		}
+	}
+	left, err := os.ReadDir(tmp)
+	if err != nil || len(left) != 0 {
+		t.Fatalf("temporary directory holds %d entries after hashing (%v)", len(left), err)
+	}
+}
+
+// TestNarHashPlainTar checks that uncompressed tar streams hash like
+// their gzip form.
+func TestNarHashPlainTar(t *testing.T) {
+	c := validNarCases()[0]
+	gz := narSRI(t, buildTar(t, c.format, true, c.ents...), NarHashOptions{})
+	plain := narSRI(t, buildTar(t, c.format, false, c.ents...), NarHashOptions{})
+	if gz != plain {
+		t.Fatalf("gzip %s, plain %s", gz, plain)
+	}
+}
+
+// TestNarHashIgnoresMetadata checks that times, owners, non-execute
+// mode bits, the top directory's name and entry order do not change
+// the hash, while contents and the execute bit do.
+func TestNarHashIgnoresMetadata(t *testing.T) {
+	base := []tarEnt{tdir("r/"), tfile("r/a", "1"), tmode("r/b", "2", 0o755), tfile("r/c/d", "3")}
+	same := [][]tarEnt{
+		{tfile("r/c/d", "3"), tmode("r/b", "2", 0o700), tmode("r/a", "1", 0o600)},
+		{tdir("other-top/"), tfile("other-top/a", "1"), tmode("other-top/b", "2", 0o555), tfile("other-top/c/d", "3")},
+	}
+	differ := [][]tarEnt{
+		{tdir("r/"), tfile("r/a", "1"), tmode("r/b", "2", 0o644), tfile("r/c/d", "3")},
+		{tdir("r/"), tfile("r/a", "1!"), tmode("r/b", "2", 0o755), tfile("r/c/d", "3")},
+		{tdir("r/"), tfile("r/a", "1"), tmode("r/b", "2", 0o755), tfile("r/c/e", "3")},
+		{tdir("r/"), tfile("r/a", "1"), tmode("r/b", "2", 0o755), tfile("r/c/d", "3"), tdir("r/e/")},
+	}
+	want := narSRI(t, buildTar(t, 0, true, base...), NarHashOptions{})
+	for i, ents := range same {
+		if got := narSRI(t, buildTar(t, tar.FormatGNU, true, ents...), NarHashOptions{}); got != want {
+			t.Errorf("same[%d] = %s, want %s", i, got, want)
+		}
+	}
+	for i, ents := range differ {
+		if got := narSRI(t, buildTar(t, 0, true, ents...), NarHashOptions{}); got == want {
+			t.Errorf("differ[%d] hashes like the base archive: %s", i, got)
+		}
+	}
+}
+
+func TestNarHashNotATarball(t *testing.T) {
+	_, err := NarHashTarball(strings.NewReader(strings.Repeat("not a tar archive ", 100)))
+	if err == nil || !strings.Contains(err.Error(), "reading tar entry") {
+		t.Fatalf("err = %v, want a tar reading error", err)
+	}
+	_, err = NarHashTarball(bytes.NewReader([]byte{0x1f, 0x8b, 0, 0}))
+	if err == nil || !strings.Contains(err.Error(), "gzip") {
+		t.Fatalf("err = %v, want a gzip error", err)
+	}
+}
