@@ -22,7 +22,7 @@ func (f *File) Marshal() []byte {
 		b.WriteString("  ")
 		b.Write(encodeString(k))
 		b.WriteString(": ")
-		b.Write(f.Entries[k].bytes(k))
+		b.Write(f.Entries[k].bytes())
 		if i < len(keys)-1 {
 			b.WriteByte(',')
 		}
@@ -33,15 +33,21 @@ func (f *File) Marshal() []byte {
 }
 
 // bytes returns the entry's canonical encoding at depth one.
-func (e *Entry) bytes(key string) []byte {
+func (e *Entry) bytes() []byte {
 	if e.raw != nil {
 		return e.raw
 	}
-	return canonical(e.compact(key), 1)
+	return canonical(e.compact(), 1)
+}
+
+// Bytes returns the entry as Marshal writes it, indented as a top-level
+// value; two entries that encode the same are written the same.
+func (e *Entry) Bytes() []byte {
+	return canonical(e.bytes(), 0)
 }
 
 // compact encodes the entry from its fields as compact JSON.
-func (e *Entry) compact(key string) []byte {
+func (e *Entry) compact() []byte {
 	m := map[string]any{}
 	for k, v := range e.Extra {
 		m[k] = v
