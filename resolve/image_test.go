@@ -1,0 +1,348 @@
+package resolve
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uptix-dev/uptix/internal/testreg"
+)
+
+// isolateHome points HOME, DOCKER_CONFIG and the podman auth paths at
+// empty temporary directories so that no real credentials are read.
+func isolateHome(t *testing.T) string {
+	t.Helper()
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("DOCKER_CONFIG", filepath.Join(home, ".docker"))
+	t.Setenv("XDG_RUNTIME_DIR", filepath.Join(home, "run"))
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
+	t.Setenv("REGISTRY_AUTH_FILE", "")
+	return home
+}
+
+// fastResolver retries quickly and records the waits it would make.
+type waits struct {
+	mu sync.Mutex
+	ds []time.Duration
+}
+
+func (w *waits) list() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.ds...)
+}
+
+func newTestResolver(t *testing.T) (*Resolver, *waits) {
+	t.Helper()
+	isolateHome(t)
+	r := &Resolver{Timeout: 5 * time.Second}
+	w := &waits{}
+	r.transport().sleep = func(ctx context.Context, d time.Duration) error {
+		w.mu.Lock()
+		w.ds = append(w.ds, d)
+		w.mu.Unlock()
+		return nil
+	}
+	return r, w
+}
+
+func TestHeadDigestUsesHeadOnly(t *testing.T) {
+	reg := testreg.Start(t)
+	img := testreg.Simple(1, 2, testreg.Gzip, false)
+	want := reg.MustPushImage(t, "app", "v1", img)
+	ix := testreg.MultiPlatform(2, true)
+	wantIx := reg.MustPushIndex(t, "multi", "v2", ix)
+	reg.Reset()
+
+	r, _ := newTestResolver(t)
+	for ref, want := range map[string]string{
+		reg.Ref("app", "v1"):   want.String(),
+		reg.Ref("multi", "v2"): wantIx.String(),
+	} {
+		got, err := r.HeadDigest(context.Background(), ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("HeadDigest(%q) = %s, want %s", ref, got, want)
+		}
+	}
+	c := reg.Counts("")
+	if c.ManifestHEAD != 2 || c.ManifestGET != 0 || c.BlobGET != 0 || c.BlobHEAD != 0 {
+		t.Errorf("requests = %+v; want 2 manifest HEADs and no GETs", c)
+	}
+
+	// A digest reference needs no request at all.
+	reg.Reset()
+	d := "sha256:" + strings.Repeat("ab", 32)
+	if got, err := r.HeadDigest(context.Background(), reg.Host+"/app@"+d); err != nil || got != d {
+		t.Errorf("HeadDigest(digest ref) = %q, %v", got, err)
+	}
+	if n := len(reg.Requests()); n != 0 {
+		t.Errorf("digest reference made %d requests", n)
+	}
+}
+
+func TestNotFound(t *testing.T) {
+	reg := testreg.Start(t)
+	reg.MustPushImage(t, "app", "v1", testreg.Simple(1, 1, testreg.Gzip, true))
+	r, _ := newTestResolver(t)
+	for _, ref := range []string{reg.Ref("app", "nope"), reg.Ref("missing", "v1")} {
+		_, err := r.HeadDigest(context.Background(), ref)
+		want := `resolving image "` + ref + `": registry "` + reg.Host + `" says the image does not exist (404)`
+		if err == nil || err.Error() != want {
+			t.Errorf("HeadDigest(%q) error = %v\nwant %s", ref, err, want)
+		}
+		var re *RegistryError
+		if !errors.As(err, &re) || re.Status != 404 || re.Registry != reg.Host {
+			t.Errorf("error %v is not a RegistryError with 404", err)
+		}
+		_, err = r.ResolveImage(context.Background(), ref, nil)
+		if err == nil || err.Error() != want {
+			t.Errorf("ResolveImage(%q) error = %v\nwant %s", ref, err, want)
+		}
+	}
+}
+
+func writeDockerConfig(t *testing.T, host, user, pass string) {
+	t.Helper()
+	dir := os.Getenv("DOCKER_CONFIG")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	auth := base64.StdEncoding.EncodeToString([]byte(user + ":" + pass))
+	cfg := `{"auths":{"` + host + `":{"auth":"` + auth + `"}}}`
+	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAuth(t *testing.T) {
+	reg := testreg.Start(t)
+	want := reg.MustPushImage(t, "private/app", "v1", testreg.Simple(3, 1, testreg.Gzip, true))
+	reg.RequireAuth("alice", "s3cret-pass")
+	ref := reg.Ref("private/app", "v1")
+
+	// Without credentials: a clear 401 naming image and registry.
+	r, _ := newTestResolver(t)
+	_, err := r.HeadDigest(context.Background(), ref)
+	if err == nil || !strings.Contains(err.Error(), `resolving image "`+ref+`": registry "`+reg.Host+`" requires credentials`) || !strings.Contains(err.Error(), "(401)") {
+		t.Fatalf("without credentials: error = %v", err)
+	}
+
+	// Wrong credentials: still 401, and the password is never shown.
+	writeDockerConfig(t, reg.Host, "alice", "wrong-pass")
+	r2 := &Resolver{}
+	_, err = r2.HeadDigest(context.Background(), ref)
+	if err == nil || !strings.Contains(err.Error(), "(401)") || strings.Contains(err.Error(), "wrong-pass") {
+		t.Fatalf("wrong credentials: error = %v", err)
+	}
+
+	// The docker config's credentials (the default keychain) work.
+	writeDockerConfig(t, reg.Host, "alice", "s3cret-pass")
+	r3 := &Resolver{}
+	got, err := r3.HeadDigest(context.Background(), ref)
+	if err != nil || got != want.String() {
+		t.Fatalf("with credentials: HeadDigest = %q, %v; want %s", got, err, want)
+	}
+}
+
+func TestRetryAfter429(t *testing.T) {
+	reg := testreg.Start(t)
+	want := reg.MustPushImage(t, "app", "v1", testreg.Simple(4, 1, testreg.Gzip, true))
+	reg.Inject(testreg.Fault{Kind: testreg.TooMany, Count: 2, RetryAfter: 3 * time.Second, Match: testreg.Manifests("app")})
+	r, w := newTestResolver(t)
+	got, err := r.HeadDigest(context.Background(), reg.Ref("app", "v1"))
+	if err != nil || got != want.String() {
+		t.Fatalf("HeadDigest = %q, %v", got, err)
+	}
+	if ws := w.list(); len(ws) != 2 || ws[0] != 3*time.Second || ws[1] != 3*time.Second {
+		t.Errorf("waits = %v, want the server's Retry-After of 3s twice", ws)
+	}
+	if c := reg.Counts("app"); c.ManifestHEAD != 3 {
+		t.Errorf("manifest HEADs = %d, want 3 (two refused, one answered)", c.ManifestHEAD)
+	}
+}
+
+func TestRetryAfterIsReallyWaited(t *testing.T) {
+	reg := testreg.Start(t)
+	reg.MustPushImage(t, "app", "v1", testreg.Simple(4, 1, testreg.Gzip, true))
+	reg.Inject(testreg.Fault{Kind: testreg.TooMany, Count: 1, RetryAfter: time.Second, Match: testreg.Manifests("app")})
+	isolateHome(t)
+	r := &Resolver{}
+	start := time.Now()
+	if _, err := r.HeadDigest(context.Background(), reg.Ref("app", "v1")); err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el < 900*time.Millisecond || el > 5*time.Second {
+		t.Errorf("took %v; want about the 1s Retry-After", el)
+	}
+}
+
+func TestRetry500(t *testing.T) {
+	reg := testreg.Start(t)
+	want := reg.MustPushImage(t, "app", "v1", testreg.Simple(5, 1, testreg.Gzip, true))
+	reg.Inject(testreg.Fault{Kind: testreg.ServerError, Count: 2, Match: testreg.Manifests("app")})
+	r, w := newTestResolver(t)
+	got, err := r.HeadDigest(context.Background(), reg.Ref("app", "v1"))
+	if err != nil || got != want.String() {
+		t.Fatalf("HeadDigest = %q, %v", got, err)
+	}
+	ws := w.list()
+	if len(ws) != 2 || ws[0] > 500*time.Millisecond || ws[1] <= ws[0]/2 {
+		t.Errorf("waits = %v, want two growing backoff waits", ws)
+	}
+
+	// A registry that keeps failing: bounded attempts, clear error.
+	reg.Reset()
+	reg.Inject(testreg.Fault{Kind: testreg.ServerError, Match: testreg.Manifests("app")})
+	_, err = r.HeadDigest(context.Background(), reg.Ref("app", "v1"))
+	if err == nil || !strings.Contains(err.Error(), `registry "`+reg.Host+`" failed with 500`) {
+		t.Fatalf("error = %v", err)
+	}
+	if c := reg.Counts("app"); c.ManifestHEAD != 5 {
+		t.Errorf("manifest HEADs = %d, want the default 5 attempts", c.ManifestHEAD)
+	}
+}
+
+func TestRetryAfterBeyondBudget(t *testing.T) {
+	reg := testreg.Start(t)
+	reg.MustPushImage(t, "app", "v1", testreg.Simple(6, 1, testreg.Gzip, true))
+	reg.Inject(testreg.Fault{Kind: testreg.TooMany, RetryAfter: time.Hour, Match: testreg.Manifests("app")})
+	r, w := newTestResolver(t)
+	_, err := r.HeadDigest(context.Background(), reg.Ref("app", "v1"))
+	if err == nil || !strings.Contains(err.Error(), "(429)") {
+		t.Fatalf("error = %v, want a 429 error", err)
+	}
+	if ws := w.list(); len(ws) != 0 {
+		t.Errorf("waited %v although Retry-After exceeds the budget", ws)
+	}
+}
+
+func TestRegistryDown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	host := ln.Addr().String()
+	ln.Close()
+	r, w := newTestResolver(t)
+	start := time.Now()
+	_, err = r.HeadDigest(context.Background(), host+"/app:v1")
+	if err == nil || !strings.Contains(err.Error(), `cannot reach registry "`+host+`": connection refused`) {
+		t.Fatalf("error = %v", err)
+	}
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("took %v to report a refused connection", el)
+	}
+	if ws := w.list(); len(ws) != 0 {
+		t.Errorf("retried a refused connection: waits %v", ws)
+	}
+}
+
+func TestTimeout(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+	host := strings.TrimPrefix(srv.URL, "http://")
+
+	isolateHome(t)
+	r := &Resolver{Timeout: 200 * time.Millisecond, Retry: RetryPolicy{MaxAttempts: 2, BaseDelay: 10 * time.Millisecond}}
+	start := time.Now()
+	_, err := r.HeadDigest(context.Background(), host+"/app:v1")
+	if err == nil || !strings.Contains(err.Error(), `registry "`+host+`" did not answer in time`) {
+		t.Fatalf("error = %v", err)
+	}
+	if el := time.Since(start); el > 3*time.Second {
+		t.Errorf("took %v with a 200ms timeout and 2 attempts", el)
+	}
+}
+
+func TestStalledBody(t *testing.T) {
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100")
+		w.Write([]byte("0123456789"))
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+
+	rt := newRegistryTransport(nil, func(string) bool { return true }, RetryPolicy{}, 200*time.Millisecond)
+	resp, err := rt.RoundTrip(httptest.NewRequest("GET", srv.URL+"/v2/x/blobs/y", nil).WithContext(context.Background()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	start := time.Now()
+	buf := make([]byte, 200)
+	var n int
+	for err == nil {
+		var k int
+		k, err = resp.Body.Read(buf[n:])
+		n += k
+	}
+	if n != 10 || !errors.Is(err, errTimeout) || !strings.Contains(err.Error(), "download stalled") {
+		t.Errorf("read %d bytes, error %v; want 10 bytes then a stall error", n, err)
+	}
+	if el := time.Since(start); el > 2*time.Second {
+		t.Errorf("stall noticed after %v", el)
+	}
+}
+
+func TestPlainHTTPPolicy(t *testing.T) {
+	r := &Resolver{Insecure: []string{"reg.internal:5000", "other.internal"}}
+	for host, want := range map[string]bool{
+		"localhost": true, "localhost:5000": true, "127.0.0.1:8080": true, "[::1]:5000": true,
+		"reg.internal:5000": true, "reg.internal:6000": false, "other.internal:1234": true,
+		"10.0.0.1:5000": false, "192.168.1.2": false, "ghcr.io": false, "localhost.example.com": false,
+	} {
+		if got := r.insecure(host); got != want {
+			t.Errorf("insecure(%q) = %v, want %v", host, got, want)
+		}
+	}
+	rt := newRegistryTransport(nil, r.insecure, RetryPolicy{}, time.Second)
+	_, err := rt.RoundTrip(httptest.NewRequest("GET", "http://10.0.0.1:5000/v2/", nil))
+	if err == nil || !strings.Contains(err.Error(), `refusing plain HTTP to "10.0.0.1:5000"`) {
+		t.Errorf("error = %v", err)
+	}
+}
+
+func TestRetryAfterParsing(t *testing.T) {
+	now := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	for in, want := range map[string]time.Duration{
+		"3": 3 * time.Second, "0": 0, " 12 ": 12 * time.Second,
+		"Fri, 02 Jan 2026 03:04:15 GMT": 10 * time.Second,
+		"Fri, 02 Jan 2026 03:04:00 GMT": 0,
+	} {
+		got, ok := retryAfter(in, now)
+		if !ok || got != want {
+			t.Errorf("retryAfter(%q) = %v, %v; want %v", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "soon", "-1"} {
+		if _, ok := retryAfter(in, now); ok {
+			t.Errorf("retryAfter(%q) accepted", in)
+		}
+	}
+}
