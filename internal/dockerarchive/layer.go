@@ -1,0 +1,242 @@
+package dockerarchive
+
+import (
+	"bufio"
+	"bytes"
+	"compress/bzip2"
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+
+	kgzip "github.com/klauspost/compress/gzip"
+	"github.com/klauspost/compress/zstd"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/ulikunitz/xz"
+)
+
+// format is a compression format detected from magic bytes.
+type format int
+
+const (
+	plain format = iota
+	gzipped
+	zstded
+	bzipped
+	xzed
+)
+
+func (f format) String() string {
+	return [...]string{"uncompressed", "gzip", "zstd", "bzip2", "xz"}[f]
+}
+
+// detect names the compression of a blob from its first bytes, as
+// containers/image does.
+func detect(b []byte) format {
+	switch {
+	case bytes.HasPrefix(b, []byte{0x1f, 0x8b, 0x08}):
+		return gzipped
+	case bytes.HasPrefix(b, []byte{0x28, 0xb5, 0x2f, 0xfd}):
+		return zstded
+	case bytes.HasPrefix(b, []byte("BZh")):
+		return bzipped
+	case bytes.HasPrefix(b, []byte{0xfd, '7', 'z', 'X', 'Z', 0x00}):
+		return xzed
+	}
+	return plain
+}
+
+// blob is an open layer blob: its compressed stream (verified against
+// the descriptor) and the decompressed stream.
+type blob struct {
+	format format
+	head   []byte // the first bytes, for size prediction
+	rc     io.ReadCloser
+	r      io.Reader // decompressed
+	closer func()
+}
+
+func (b *blob) Close() {
+	if b.closer != nil {
+		b.closer()
+	}
+	b.rc.Close()
+}
+
+// open opens the layer desc and sets up decompression.
+func (a *archive) open(desc v1.Descriptor) (*blob, error) {
+	l, err := a.img.LayerByDigest(desc.Digest)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := l.Compressed()
+	if err != nil {
+		return nil, err
+	}
+	cr := &checkedReader{ctx: a.ctx, r: rc, h: sha256.New(), want: desc, progress: a.opts.progress}
+	br := bufio.NewReaderSize(cr, 1<<16)
+	head, err := br.Peek(32)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		rc.Close()
+		return nil, err
+	}
+	b := &blob{format: detect(head), head: append([]byte(nil), head...), rc: rc}
+	switch b.format {
+	case plain:
+		b.r = br
+	case gzipped:
+		zr, err := kgzip.NewReader(br)
+		if err != nil {
+			rc.Close()
+			return nil, fmt.Errorf("decompressing gzip: %w", err)
+		}
+		b.r, b.closer = zr, func() { zr.Close() }
+	case zstded:
+		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
+		if err != nil {
+			rc.Close()
+			return nil, fmt.Errorf("decompressing zstd: %w", err)
+		}
+		b.r, b.closer = zr, zr.Close
+	case bzipped:
+		b.r = bzip2.NewReader(br)
+	case xzed:
+		zr, err := xz.NewReader(br)
+		if err != nil {
+			rc.Close()
+			return nil, fmt.Errorf("decompressing xz: %w", err)
+		}
+		b.r = zr
+	}
+	// A decompressor stops at its own end; the rest of the blob must
+	// still be read so that its digest is checked.
+	b.r = &drainReader{r: b.r, rest: br}
+	return b, nil
+}
+
+// drainReader reads r to its end, then discards the rest of the blob
+// (bytes after the end of the compressed data) so that the checked
+// reader below still sees every byte and checks the digest.
+type drainReader struct {
+	r, rest io.Reader
+	done    bool
+}
+
+func (d *drainReader) Read(p []byte) (int, error) {
+	if !d.done {
+		n, err := d.r.Read(p)
+		if err != io.EOF {
+			return n, err
+		}
+		d.done = true
+		if n > 0 {
+			return n, nil
+		}
+	}
+	if _, err := io.Copy(io.Discard, d.rest); err != nil {
+		return 0, err
+	}
+	return 0, io.EOF
+}
+
+// checkedReader counts and hashes the compressed stream, reports
+// progress, honours ctx, and at EOF checks size and digest.
+type checkedReader struct {
+	ctx      context.Context
+	r        io.Reader
+	h        hash.Hash
+	n        int64
+	want     v1.Descriptor
+	progress func(int64)
+}
+
+func (c *checkedReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.n += int64(n)
+		c.h.Write(p[:n])
+		if c.progress != nil {
+			c.progress(int64(n))
+		}
+		if c.want.Size > 0 && c.n > c.want.Size {
+			return n, fmt.Errorf("reading blob %s: more than the %d bytes the manifest gives: %w", c.want.Digest, c.want.Size, ErrDigest)
+		}
+	}
+	if err == io.EOF {
+		if c.want.Size >= 0 && c.n != c.want.Size {
+			return n, fmt.Errorf("reading blob %s: got %d bytes, want %d: %w", c.want.Digest, c.n, c.want.Size, io.ErrUnexpectedEOF)
+		}
+		if got := hex.EncodeToString(c.h.Sum(nil)); got != c.want.Digest.Hex {
+			return n, fmt.Errorf("reading blob %s: got sha256:%s: %w", c.want.Digest, got, ErrDigest)
+		}
+	}
+	return n, err
+}
+
+// predictSize guesses the decompressed size of an open blob without
+// reading it: exact for plain tar, the gzip trailer (ISIZE, the size
+// modulo 2^32 of the last member) for gzip, the frame content size for
+// single-frame zstd. It returns -1 when it has no guess.
+func (a *archive) predictSize(b *blob, desc v1.Descriptor) int64 {
+	switch b.format {
+	case plain:
+		return desc.Size
+	case gzipped:
+		if a.opts.ranger == nil || desc.Size < 18 {
+			return -1
+		}
+		tail, err := a.opts.ranger.Tail(a.ctx, desc.Digest, desc.Size, 4)
+		if err != nil || len(tail) != 4 {
+			return -1
+		}
+		return int64(binary.LittleEndian.Uint32(tail))
+	case zstded:
+		return zstdFrameSize(b.head)
+	}
+	return -1
+}
+
+// zstdFrameSize reads Frame_Content_Size from a zstd frame header, or
+// returns -1.
+func zstdFrameSize(h []byte) int64 {
+	if len(h) < 6 {
+		return -1
+	}
+	fhd := h[4]
+	fcsFlag := fhd >> 6
+	single := fhd&0x20 != 0
+	didFlag := fhd & 3
+	off := 5
+	if !single {
+		off++ // window descriptor
+	}
+	off += [4]int{0, 1, 2, 4}[didFlag]
+	size := [4]int{0, 2, 4, 8}[fcsFlag]
+	if fcsFlag == 0 && single {
+		size = 1
+	}
+	if size == 0 || len(h) < off+size {
+		return -1
+	}
+	f := h[off : off+size]
+	switch size {
+	case 1:
+		return int64(f[0])
+	case 2:
+		return int64(binary.LittleEndian.Uint16(f)) + 256
+	case 4:
+		return int64(binary.LittleEndian.Uint32(f))
+	default:
+		v := binary.LittleEndian.Uint64(f)
+		if v > 1<<62 {
+			return -1
+		}
+		return int64(v)
+	}
+}
