@@ -29,8 +29,8 @@ import (
 type Option func(*options)
 
 type options struct {
-	progress func(n int64)
-	ranger   Ranger
+	progress  func(n int64)
+	ranger    Ranger
 	noPredict bool
 }
 

@@ -12,9 +12,9 @@ import (
 	"hash"
 	"io"
 
+	v1 "github.com/google/go-containerregistry/pkg/v1"
 	kgzip "github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/ulikunitz/xz"
 )
 

@@ -65,7 +65,9 @@ func (s *plainSink) Write(p []byte) (int, error) {
 }
 
 func (s *plainSink) mark() (checkpoint, bool) { return checkpoint{}, false }
-func (s *plainSink) rewind(checkpoint) error  { return fmt.Errorf("internal error: rewinding a plain sink") }
+func (s *plainSink) rewind(checkpoint) error {
+	return fmt.Errorf("internal error: rewinding a plain sink")
+}
 
 // fileInfo is the synthetic file the archive's headers are made from:
 // mode 0444 for files, a symlink otherwise, time 0, no owner.
