@@ -1,87 +1,36 @@
 package resolve
 
 import (
-	"bytes"
-	"io/fs"
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"testing"
+
+	"github.com/uptix-dev/uptix/internal/oracle"
 )
 
-// nixEnv runs Nix against a private store in a temporary directory.
-// TODO(github helper): switch to internal/oracle once it has landed.
+// nixEnv wraps internal/oracle's private Nix store.
 type nixEnv struct {
-	root string
-	env  []string
+	store *oracle.Store
 }
 
-// needTools skips the test when a tool is missing, or fails it when
-// CI=true.
-func needTools(t *testing.T, tools ...string) {
-	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s is required in CI: %v", tool, err)
-			}
-			t.Skipf("%s not installed: %v", tool, err)
-		}
-	}
-}
-
+// newNixEnv needs nix, nix-build and GNU tar: it skips the test when
+// one is missing, or fails it when CI=true.
 func newNixEnv(t *testing.T) *nixEnv {
 	t.Helper()
-	needTools(t, "nix", "nix-build", "tar")
-	root := t.TempDir()
-	// The store is read-only; make it removable again.
-	t.Cleanup(func() {
-		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && d.IsDir() {
-				os.Chmod(p, 0o755)
-			}
-			return nil
-		})
-	})
-	etc := filepath.Join(root, "etc")
-	if err := os.MkdirAll(etc, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	conf := "sandbox = false\nbuild-users-group =\nsubstituters =\n" +
-		"experimental-features = nix-command\n"
-	if err := os.WriteFile(filepath.Join(etc, "nix.conf"), []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	env := append(os.Environ(),
-		"NIX_STORE_DIR="+filepath.Join(root, "store"),
-		"NIX_STATE_DIR="+filepath.Join(root, "state"),
-		"NIX_LOG_DIR="+filepath.Join(root, "log"),
-		"NIX_CONF_DIR="+etc,
-		"NIX_CONFIG=",
-		"HOME="+root,
-	)
-	return &nixEnv{root: root, env: env}
-}
-
-func (n *nixEnv) run(name string, args ...string) (stdout, stderr string, err error) {
-	cmd := exec.Command(name, args...)
-	cmd.Env = n.env
-	var o, e bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &o, &e
-	err = cmd.Run()
-	return o.String(), e.String(), err
+	oracle.Require(t, "nix", "nix-build", "tar")
+	return &nixEnv{store: oracle.NewStore(t)}
 }
 
 // hashPath returns `nix hash path --sri dir`.
 func (n *nixEnv) hashPath(t *testing.T, dir string) string {
 	t.Helper()
-	out, errOut, err := n.run("nix", "hash", "path", "--sri", dir)
+	h, err := n.store.NixHashPath(context.Background(), dir)
 	if err != nil {
-		t.Fatalf("nix hash path %s: %v\n%s", dir, err, errOut)
+		t.Fatal(err)
 	}
-	return strings.TrimSpace(out)
+	return h
 }
 
 // gnuUnpack unpacks the tarball with GNU tar into a fresh directory
@@ -137,8 +86,6 @@ mv "$unpackDir/$fn" "$out"
 chmod 755 "$out"
 `
 
-var gotHashRE = regexp.MustCompile(`got:\s+(sha256-[A-Za-z0-9+/=]+)`)
-
 // fetchzipBuild builds a recursive fixed-output derivation per tarball
 // (keyed by name) claiming the given SRI hashes, and returns for each
 // name the hash Nix got when it differs from the claim. Builds that
@@ -146,43 +93,25 @@ var gotHashRE = regexp.MustCompile(`got:\s+(sha256-[A-Za-z0-9+/=]+)`)
 func (n *nixEnv) fetchzipBuild(t *testing.T, tarballs map[string][]byte, claims map[string]string) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
-	script := filepath.Join(dir, "fetchzip.sh")
-	os.WriteFile(script, []byte(fetchzipScript), 0o644)
-
-	var expr strings.Builder
-	expr.WriteString("{\n")
-	for name, data := range tarballs {
+	got := map[string]string{}
+	for _, name := range sortedKeys(tarballs) {
 		src := filepath.Join(dir, name+".tar.gz")
-		if err := os.WriteFile(src, data, 0o644); err != nil {
+		if err := os.WriteFile(src, tarballs[name], 0o644); err != nil {
 			t.Fatal(err)
 		}
-		expr.WriteString("  \"" + name + "\" = derivation {\n" +
-			"    name = \"fetchzip-" + name + "\";\n" +
-			"    system = builtins.currentSystem;\n" +
-			"    builder = \"/bin/sh\";\n" +
-			"    args = [ \"" + script + "\" ];\n" +
-			"    PATH = \"/usr/bin:/bin\";\n" +
-			"    src = \"" + src + "\";\n" +
-			"    outputHashMode = \"recursive\";\n" +
-			"    outputHashAlgo = \"sha256\";\n" +
-			"    outputHash = \"" + claims[name] + "\";\n" +
-			"  };\n")
-	}
-	expr.WriteString("}\n")
-	file := filepath.Join(dir, "default.nix")
-	os.WriteFile(file, []byte(expr.String()), 0o644)
-
-	got := map[string]string{}
-	for name := range tarballs {
-		_, errOut, err := n.run("nix-build", "--no-out-link", file, "-A", name)
-		if err == nil {
-			continue
+		res, err := n.store.Build(context.Background(), oracle.Derivation{
+			Name:     "fetchzip-" + name,
+			Script:   fetchzipScript,
+			HashMode: "recursive",
+			Hash:     claims[name],
+			Env:      map[string]string{"src": src},
+		})
+		if err != nil {
+			t.Fatalf("fixed-output build of %q: %v", name, err)
 		}
-		m := gotHashRE.FindStringSubmatch(errOut)
-		if m == nil {
-			t.Fatalf("fixed-output build of %q failed without a hash mismatch: %v\n%s", name, err, errOut)
+		if !res.Accepted {
+			got[name] = res.Got
 		}
-		got[name] = m[1]
 	}
 	return got
 }

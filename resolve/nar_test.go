@@ -3,6 +3,7 @@ package resolve
 import (
 	"archive/tar"
 	"bytes"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -171,5 +172,25 @@ func TestNarHashNotATarball(t *testing.T) {
 	_, err = NarHashTarball(bytes.NewReader([]byte{0x1f, 0x8b, 0, 0}))
 	if err == nil || !strings.Contains(err.Error(), "gzip") {
 		t.Fatalf("err = %v, want a gzip error", err)
+	}
+}
+
+// BenchmarkNarHashTarball hashes an archive of 20,000 small files and a
+// few large ones.
+func BenchmarkNarHashTarball(b *testing.B) {
+	var ents []tarEnt
+	for i := range 20000 {
+		ents = append(ents, tfile(fmt.Sprintf("r/d%03d/f%05d.go", i%300, i), strings.Repeat("package x\n", 20+i%50)))
+	}
+	for i := range 4 {
+		ents = append(ents, tfile(fmt.Sprintf("r/big%d", i), strings.Repeat(bigBody, 4)))
+	}
+	data := buildTar(b, 0, true, ents...)
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := NarHashTarball(bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
