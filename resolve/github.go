@@ -53,6 +53,19 @@ func GitHubFromEnv() *GitHub {
 	return &GitHub{Token: os.Getenv("GITHUB_TOKEN")}
 }
 
+// String describes the client without its token, so that printing it
+// with %v or %+v cannot leak the token.
+func (g GitHub) String() string {
+	auth := "no token"
+	if g.Token != "" {
+		auth = "token set"
+	}
+	return fmt.Sprintf("GitHub{API: %s, archives: %s, %s}", g.apiBase(), g.archiveBase(), auth)
+}
+
+// GoString is String, for %#v.
+func (g GitHub) GoString() string { return g.String() }
+
 // GitHubCommit is the head commit of a branch.
 type GitHubCommit struct {
 	SHA           string

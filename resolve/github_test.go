@@ -344,7 +344,15 @@ func TestGitHubFromEnv(t *testing.T) {
 	t.Setenv("GITHUB_TOKEN", testToken)
 	if gh := GitHubFromEnv(); gh.Token != testToken || gh.apiBase() != DefaultGitHubAPIBase ||
 		gh.archiveBase() != DefaultGitHubArchiveBase {
-		t.Fatalf("GitHubFromEnv() = %+v", gh)
+		t.Fatalf("GitHubFromEnv() = %s", gh)
+	}
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		gh := GitHubFromEnv()
+		for _, v := range []any{gh, *gh} {
+			if s := fmt.Sprintf(format, v); strings.Contains(s, testToken) || !strings.Contains(s, "token set") {
+				t.Errorf("Sprintf(%q, %T) = %q", format, v, s)
+			}
+		}
 	}
 	t.Setenv("GITHUB_TOKEN", "")
 	if gh := GitHubFromEnv(); gh.Token != "" {
