@@ -240,7 +240,7 @@ func (a *archive) copy(b *blob, out io.Writer, limit int64) (result, error) {
 			break
 		}
 		if err != nil {
-			return result{}, err
+			return result{}, b.explain(err)
 		}
 	}
 	return result{name: v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(h.Sum(nil))}, size: n}, nil

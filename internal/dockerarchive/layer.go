@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -55,6 +56,7 @@ type blob struct {
 	format format
 	head   []byte // the first bytes, for size prediction
 	rc     io.ReadCloser
+	raw    io.Reader // the checked compressed stream
 	r      io.Reader // decompressed
 	closer func()
 }
@@ -83,7 +85,7 @@ func (a *archive) open(desc v1.Descriptor) (*blob, error) {
 		rc.Close()
 		return nil, err
 	}
-	b := &blob{format: detect(head), head: append([]byte(nil), head...), rc: rc}
+	b := &blob{format: detect(head), head: append([]byte(nil), head...), rc: rc, raw: br}
 	switch b.format {
 	case plain:
 		b.r = br
@@ -239,4 +241,17 @@ func zstdFrameSize(h []byte) int64 {
 		}
 		return int64(v)
 	}
+}
+
+// explain turns a decompression error into the digest error behind it
+// when the blob itself is damaged: it reads the rest of the compressed
+// stream, whose digest is checked at its end.
+func (b *blob) explain(err error) error {
+	if errors.Is(err, ErrDigest) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	if _, derr := io.Copy(io.Discard, b.raw); derr != nil && errors.Is(derr, ErrDigest) {
+		return derr
+	}
+	return fmt.Errorf("decompressing %s: %w", b.format, err)
 }
