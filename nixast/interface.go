@@ -1,0 +1,158 @@
+package nixast
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// File is a parsed Nix file.
+type File struct {
+	Filename string
+	Src      []byte
+	Expr     Expr     // the root expression; never nil
+	Trivia   []Trivia // whitespace and comments, in source order
+	// Rest holds text after the root expression that could not be
+	// parsed (only when there are errors); nil otherwise.
+	Rest  *Bad
+	lines []int // offsets of line starts, computed on demand
+}
+
+// TriviaKind tells whitespace from comments.
+type TriviaKind uint8
+
+const (
+	Space        TriviaKind = iota + 1 // spaces, tabs, CR, LF
+	LineComment                        // # … up to the end of the line
+	BlockComment                       // /* … */
+)
+
+// Trivia is a run of whitespace or one comment between tokens.
+type Trivia struct {
+	Kind      TriviaKind
+	Off, EOff int
+}
+
+// Pos and End make Trivia a Node.
+func (t Trivia) Pos() int { return t.Off }
+func (t Trivia) End() int { return t.EOff }
+
+// Comments returns the file's comments in source order.
+func (f *File) Comments() []Trivia {
+	var out []Trivia
+	for _, t := range f.Trivia {
+		if t.Kind != Space {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// Text returns the source text of n.
+func (f *File) Text(n Node) string { return string(f.Src[n.Pos():n.End()]) }
+
+// Position is a place in a file. Line and Column are 1-based; Column
+// counts bytes.
+type Position struct {
+	Filename string
+	Offset   int
+	Line     int
+	Column   int
+}
+
+func (p Position) String() string {
+	s := p.Filename
+	if s == "" {
+		s = "<input>"
+	}
+	return fmt.Sprintf("%s:%d:%d", s, p.Line, p.Column)
+}
+
+// Position converts a byte offset into a Position. Offsets past the end
+// are clamped.
+func (f *File) Position(offset int) Position {
+	if f.lines == nil {
+		f.lines = append(f.lines, 0)
+		for i, c := range f.Src {
+			if c == '\n' {
+				f.lines = append(f.lines, i+1)
+			}
+		}
+	}
+	offset = max(0, min(offset, len(f.Src)))
+	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > offset }) - 1
+	return Position{Filename: f.Filename, Offset: offset, Line: i + 1, Column: offset - f.lines[i] + 1}
+}
+
+// LineText returns the text of the line holding offset, without its
+// line ending.
+func (f *File) LineText(offset int) string {
+	p := f.Position(offset)
+	start := f.lines[p.Line-1]
+	end := start
+	for end < len(f.Src) && f.Src[end] != '\n' {
+		end++
+	}
+	return strings.TrimSuffix(string(f.Src[start:end]), "\r")
+}
+
+// Error is a syntax or semantic error at a position.
+type Error struct {
+	Pos Position
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Msg }
+
+// ErrorList is a list of errors, sortable by position.
+type ErrorList []*Error
+
+func (l ErrorList) Len() int      { return len(l) }
+func (l ErrorList) Swap(i, j int) { l[i], l[j] = l[j], l[i] }
+func (l ErrorList) Less(i, j int) bool {
+	if l[i].Pos.Filename != l[j].Pos.Filename {
+		return l[i].Pos.Filename < l[j].Pos.Filename
+	}
+	if l[i].Pos.Offset != l[j].Pos.Offset {
+		return l[i].Pos.Offset < l[j].Pos.Offset
+	}
+	return l[i].Msg < l[j].Msg
+}
+
+// Sort sorts the list by position.
+func (l ErrorList) Sort() { sort.Stable(l) }
+
+func (l ErrorList) Error() string {
+	switch len(l) {
+	case 0:
+		return "no errors"
+	case 1:
+		return l[0].Error()
+	}
+	return fmt.Sprintf("%s (and %d more errors)", l[0], len(l)-1)
+}
+
+// Err returns nil for an empty list, else the list.
+func (l ErrorList) Err() error {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
+}
+
+// ParseFile parses src, naming it filename in positions. It always
+// returns a *File holding a best-effort tree; the error, when not nil, is
+// an ErrorList sorted by position.
+func ParseFile(filename string, src []byte) (*File, error) {
+	p := newParser(filename, src)
+	p.parseFile()
+	p.check()
+	p.errs.Sort()
+	return p.file, p.errs.Err()
+}
+
+// ParseExpr parses a string holding one expression.
+func ParseExpr(src string) (Expr, error) {
+	f, err := ParseFile("", []byte(src))
+	return f.Expr, err
+}
