@@ -175,10 +175,7 @@ func addTarEntry(root *narNode, hdr *tar.Header, r io.Reader, store *narStore) e
 // the node: a later entry that replaces the target leaves the link as
 // it was, as with GNU tar.
 func lookupLink(root *narNode, name string) (*narNode, error) {
-	parts, err := tarPath(name)
-	if err != nil {
-		return nil, fmt.Errorf("hard link target: %w", err)
-	}
+	parts := linkPath(name)
 	n := root
 	for _, p := range parts {
 		if n.kind != nar.TypeDirectory {
@@ -248,6 +245,24 @@ func tarPath(name string) ([]string, error) {
 		parts = append(parts, p)
 	}
 	return parts, nil
+}
+
+// linkPath splits a hard link's target the way GNU tar resolves it:
+// unlike member names, a target with ".." is not refused; everything up
+// to its last ".." component is dropped, as are leading slashes.
+func linkPath(name string) []string {
+	var parts []string
+	for p := range strings.SplitSeq(name, "/") {
+		switch p {
+		case "", ".":
+			continue
+		case "..":
+			parts = parts[:0]
+			continue
+		}
+		parts = append(parts, p)
+	}
+	return parts
 }
 
 // stripRoot applies fetchzip's stripRoot rule to the unpacked directory:

@@ -3,12 +3,15 @@ package resolve
 import (
 	"archive/tar"
 	"bytes"
+	"context"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/nix-community/go-nix/pkg/nixhash"
+	"github.com/uptix-dev/uptix/internal/oracle"
 )
 
 func narSRI(t *testing.T, data []byte, o NarHashOptions) string {
@@ -191,6 +194,28 @@ func BenchmarkNarHashTarball(b *testing.B) {
 	for b.Loop() {
 		if _, err := NarHashTarball(bytes.NewReader(data)); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestFetchzipRejectsBadArchives checks that Nix's fetchzip fails on
+// the archives we refuse, except the ones we refuse on purpose.
+func TestFetchzipRejectsBadArchives(t *testing.T) {
+	nix := newNixEnv(t)
+	dir := t.TempDir()
+	for _, c := range badNarCases() {
+		src := filepath.Join(dir, c.name+".tar.gz")
+		if err := os.WriteFile(src, buildTar(t, 0, true, c.ents...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, err := nix.store.Build(context.Background(), oracle.Derivation{
+			Name: "fetchzip-bad-" + c.name, Script: fetchzipScript, HashMode: "recursive",
+			Hash: "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+			Env:  map[string]string{"src": src},
+		})
+		failed := err != nil && res != nil && res.Got == ""
+		if failed == c.nixAccepts {
+			t.Errorf("%s: Nix's fetchzip failed %t, want %t (build: %v, %v)", c.name, failed, !c.nixAccepts, res, err)
 		}
 	}
 }
