@@ -1,0 +1,575 @@
+package discover
+
+import (
+	"sort"
+
+	"github.com/uptix-dev/uptix/nixast"
+)
+
+// The finder walks a file's tree with the same scopes the evaluator
+// builds and asks, at every application and pipe, whether the function
+// is one of uptix's. It walks twice: the first pass only notes which
+// lambdas are mapped over constant lists or sets (map, forEach,
+// mapAttrs, mapAttrsToList, genAttrs), so that the second pass can walk
+// those lambdas' bodies once per element, with the parameters bound.
+
+type finder struct {
+	ev    *evaluator
+	fc    *fileCtx
+	name  string
+	lines []int
+	pass  int
+	// inst holds, per lambda, the argument lists it is mapped over.
+	inst map[*nixast.Lambda][][]*thunk
+	// pending holds instantiations found in the second pass for a lambda
+	// written in place (`map (x: …) list`), used by the walk of that
+	// lambda just after.
+	pending map[*nixast.Lambda][][]*thunk
+	calls   map[callKey]*callAcc
+}
+
+type callKey struct {
+	pos, end int
+	form     Form
+}
+
+// callAcc gathers what every visit of one call found.
+type callAcc struct {
+	call       Call
+	targets    []Target
+	unresolved string
+}
+
+// bindCtx is the binding the walk is inside.
+type bindCtx struct {
+	def      *nixast.AttrDef
+	siblings []nixast.Binding
+	inLet    bool
+}
+
+func (l *loader) analyzeFile(f *nixast.File, name, abs string) []Call {
+	ev := &evaluator{loader: l, imports: map[string]*thunk{}}
+	fd := &finder{
+		ev:      ev,
+		fc:      &fileCtx{file: f, abs: abs, ev: ev},
+		name:    name,
+		inst:    map[*nixast.Lambda][][]*thunk{},
+		pending: map[*nixast.Lambda][][]*thunk{},
+		calls:   map[callKey]*callAcc{},
+	}
+	fd.lines = append(fd.lines, 0)
+	for i, c := range f.Src {
+		if c == '\n' {
+			fd.lines = append(fd.lines, i+1)
+		}
+	}
+	for fd.pass = 1; fd.pass <= 2; fd.pass++ {
+		fd.walk(f.Expr, nil, nil)
+	}
+	calls := make([]Call, 0, len(fd.calls))
+	for _, acc := range fd.calls {
+		c := acc.call
+		if acc.unresolved != "" {
+			c.Unresolved = acc.unresolved
+		} else {
+			c.Targets = acc.targets
+		}
+		calls = append(calls, c)
+	}
+	sort.Slice(calls, func(i, j int) bool {
+		if calls[i].Pos != calls[j].Pos {
+			return calls[i].Pos < calls[j].Pos
+		}
+		return calls[i].End < calls[j].End
+	})
+	return calls
+}
+
+func (fd *finder) eval(e nixast.Expr, env *scope) value {
+	fd.ev.steps, fd.ev.depth = 0, 0
+	return fd.ev.eval(e, env, fd.fc)
+}
+
+func (fd *finder) force(t *thunk) value {
+	fd.ev.steps, fd.ev.depth = 0, 0
+	return fd.ev.force(t)
+}
+
+func (fd *finder) walk(e nixast.Expr, env *scope, b *bindCtx) {
+	switch e := e.(type) {
+	case *nixast.Paren:
+		fd.walk(e.X, env, b)
+	case *nixast.String:
+		fd.walkParts(e.Parts, env)
+	case *nixast.Path:
+		fd.walkParts(e.Parts, env)
+	case *nixast.List:
+		for _, x := range e.Elems {
+			fd.walk(x, env, b)
+		}
+	case *nixast.AttrSet:
+		if e.Rec != nixast.NoPos {
+			inner, _ := fd.ev.recScope(e.Bindings, env, fd.fc)
+			fd.walkBindings(e.Bindings, inner, env, false)
+		} else {
+			fd.walkBindings(e.Bindings, env, env, false)
+		}
+	case *nixast.LegacyLet:
+		inner, _ := fd.ev.recScope(e.Bindings, env, fd.fc)
+		fd.walkBindings(e.Bindings, inner, env, true)
+	case *nixast.Let:
+		inner, _ := fd.ev.recScope(e.Bindings, env, fd.fc)
+		fd.walkBindings(e.Bindings, inner, env, true)
+		fd.walk(e.Body, inner, b)
+	case *nixast.With:
+		fd.walk(e.Scope, env, b)
+		fd.walk(e.Body, &scope{parent: env, with: fd.ev.lazy(e.Scope, env, fd.fc)}, b)
+	case *nixast.Assert:
+		fd.walk(e.Cond, env, b)
+		fd.walk(e.Body, env, b)
+	case *nixast.If:
+		fd.walk(e.Cond, env, b)
+		fd.walk(e.ThenX, env, b)
+		fd.walk(e.ElseX, env, b)
+	case *nixast.Lambda:
+		fd.walkLambda(e, env, b)
+	case *nixast.Apply:
+		fd.checkApply(e, env, b)
+		fd.walk(e.Fun, env, b)
+		fd.walk(e.Arg, env, b)
+	case *nixast.Select:
+		fd.walk(e.X, env, b)
+		fd.walkNames(e.Path, env)
+		if e.Default != nil {
+			fd.walk(e.Default, env, b)
+		}
+	case *nixast.HasAttr:
+		fd.walk(e.X, env, b)
+		fd.walkNames(e.Path, env)
+	case *nixast.Unary:
+		fd.walk(e.X, env, b)
+	case *nixast.Binary:
+		if e.Op == nixast.OpPipeInto || e.Op == nixast.OpPipeFrom {
+			fd.checkPipe(e, env, b)
+		}
+		fd.walk(e.X, env, b)
+		fd.walk(e.Y, env, b)
+	}
+}
+
+func (fd *finder) walkParts(parts []nixast.StrPart, env *scope) {
+	for _, p := range parts {
+		if in, ok := p.(*nixast.Interp); ok {
+			fd.walk(in.X, env, nil)
+		}
+	}
+}
+
+func (fd *finder) walkNames(p *nixast.AttrPath, env *scope) {
+	if p == nil {
+		return
+	}
+	for _, n := range p.Names {
+		switch n := n.(type) {
+		case *nixast.Interp:
+			fd.walk(n.X, env, nil)
+		case *nixast.String:
+			fd.walkParts(n.Parts, env)
+		}
+	}
+}
+
+func (fd *finder) walkBindings(bs []nixast.Binding, valEnv, outer *scope, inLet bool) {
+	for _, b := range bs {
+		switch b := b.(type) {
+		case *nixast.AttrDef:
+			fd.walkNames(b.Path, outer)
+			fd.walk(b.Value, valEnv, &bindCtx{def: b, siblings: bs, inLet: inLet})
+		case *nixast.Inherit:
+			if b.From != nil {
+				fd.walk(b.From, valEnv, nil)
+			}
+		}
+	}
+}
+
+// walkLambda walks a function's body: once with parameters unknown, or,
+// when it is mapped over constants, once per element.
+func (fd *finder) walkLambda(lam *nixast.Lambda, env *scope, b *bindCtx) {
+	lv := &lambdaV{lam: lam, env: env, fc: fd.fc}
+	var insts [][]*thunk
+	if fd.pass == 2 {
+		insts = fd.pending[lam]
+		delete(fd.pending, lam)
+		if insts == nil {
+			insts = fd.inst[lam]
+		}
+	}
+	if len(insts) == 0 {
+		fd.walkBody(lv, nil, b)
+		return
+	}
+	for _, args := range insts {
+		fd.walkBody(lv, args, b)
+	}
+}
+
+// walkBody walks lv's formals' defaults and body with args[0] bound (nil
+// args: unknown); the rest of args bind the parameters of the lambdas
+// the body is made of (`name: value: …`).
+func (fd *finder) walkBody(lv *lambdaV, args []*thunk, b *bindCtx) {
+	var arg *thunk
+	if len(args) > 0 {
+		arg = args[0]
+	}
+	inner := fd.ev.bindParams(lv, arg)
+	if lv.lam.Formals != nil {
+		for _, fm := range lv.lam.Formals.List {
+			if fm.Default != nil {
+				fd.walk(fm.Default, inner, nil)
+			}
+		}
+	}
+	if body, ok := nixast.Unparen(lv.lam.Body).(*nixast.Lambda); ok && len(args) > 1 {
+		fd.walkBody(&lambdaV{lam: body, env: inner, fc: fd.fc}, args[1:], b)
+		return
+	}
+	fd.walk(lv.lam.Body, inner, b)
+}
+
+// checkApply looks at one application f x.
+func (fd *finder) checkApply(e *nixast.Apply, env *scope, b *bindCtx) {
+	switch f := fd.eval(e.Fun, env).(type) {
+	case *funcV:
+		fd.record(f.kind, e, e.Fun, e.Arg, FormApply, []*thunk{fd.ev.lazy(e.Arg, env, fd.fc)}, nil, b)
+	case *primV:
+		if len(f.args) != 1 || !mapLike(f.name) {
+			return
+		}
+		// f.args[0] was written as the argument of the inner application.
+		inner, ok := nixast.Unparen(e.Fun).(*nixast.Apply)
+		if !ok {
+			return
+		}
+		fnExpr, collExpr := inner.Arg, nixast.Expr(e.Arg)
+		if f.name == "forEach" || f.name == "genAttrs" {
+			fnExpr, collExpr = collExpr, fnExpr
+		}
+		fd.mapSite(e, f.name, fnExpr, collExpr, env, b)
+	}
+}
+
+// checkPipe looks at x |> f and f <| x.
+func (fd *finder) checkPipe(e *nixast.Binary, env *scope, b *bindCtx) {
+	fn, x := e.Y, e.X
+	if e.Op == nixast.OpPipeFrom {
+		fn, x = e.X, e.Y
+	}
+	switch f := fd.eval(fn, env).(type) {
+	case *funcV:
+		fd.record(f.kind, e, fn, x, FormPipe, []*thunk{fd.ev.lazy(x, env, fd.fc)}, nil, b)
+	case *primV:
+		// list |> map f
+		if len(f.args) != 1 || (f.name != "map" && f.name != "mapAttrs" && f.name != "mapAttrsToList") {
+			return
+		}
+		if inner, ok := nixast.Unparen(fn).(*nixast.Apply); ok {
+			fd.mapSite(e, f.name, inner.Arg, x, env, b)
+		}
+	}
+}
+
+func mapLike(name string) bool {
+	switch name {
+	case "map", "forEach", "mapAttrs", "mapAttrsToList", "genAttrs":
+		return true
+	}
+	return false
+}
+
+// mapSite handles a function fnExpr mapped over collExpr by prim: it
+// notes the lambda's instantiations, and reports a call when the
+// function is an uptix function itself (`map uptix.dockerImage list`,
+// `mapAttrs (_: uptix.dockerImage) set`).
+func (fd *finder) mapSite(site nixast.Node, prim string, fnExpr, collExpr nixast.Expr, env *scope, b *bindCtx) {
+	fn := fd.eval(fnExpr, env)
+	coll := fd.eval(collExpr, env)
+	var insts [][]*thunk
+	var collUnknown *unknown
+	switch c := coll.(type) {
+	case *listV:
+		if prim == "mapAttrs" || prim == "mapAttrsToList" {
+			return
+		}
+		for _, x := range c.elems {
+			insts = append(insts, []*thunk{x})
+		}
+	case *attrsV:
+		if prim != "mapAttrs" && prim != "mapAttrsToList" {
+			return
+		}
+		for _, k := range sortedNames(c.m) {
+			insts = append(insts, []*thunk{done(&strV{k}), c.m[k]})
+		}
+	case *unknown:
+		collUnknown = c
+	default:
+		return
+	}
+
+	if lv, ok := fn.(*lambdaV); ok && collUnknown == nil {
+		if fd.pass == 1 {
+			fd.inst[lv.lam] = append(fd.inst[lv.lam], insts...)
+		} else if inline, ok := nixast.Unparen(fnExpr).(*nixast.Lambda); ok && inline == lv.lam {
+			fd.pending[lv.lam] = insts
+		}
+	}
+	if fd.pass == 1 {
+		return
+	}
+
+	// Is the mapped function an uptix function, after the arguments
+	// the lambda takes before it (mapAttrs' name)?
+	kind, ok := fd.firstClass(fn, len(insts) > 0, insts)
+	if !ok {
+		return
+	}
+	if collUnknown != nil {
+		fd.record(kind, site, fnExpr, collExpr, FormMap, nil, collUnknown, b)
+		return
+	}
+	var args []*thunk
+	for _, in := range insts {
+		v := fn
+		for _, a := range in {
+			if _, isFunc := v.(*funcV); isFunc {
+				args = append(args, a)
+				break
+			}
+			v = fd.ev.apply(v, a)
+		}
+	}
+	fd.record(kind, site, fnExpr, collExpr, FormMap, args, nil, b)
+}
+
+// firstClass reports the kind when fn, applied to all but the last of
+// an element's arguments, is an uptix function.
+func (fd *finder) firstClass(fn value, haveInsts bool, insts [][]*thunk) (Kind, bool) {
+	if f, ok := fn.(*funcV); ok {
+		return f.kind, true
+	}
+	if !haveInsts {
+		return "", false
+	}
+	v := fn
+	for _, a := range insts[0][:len(insts[0])-1] {
+		fd.ev.steps, fd.ev.depth = 0, 0
+		v = fd.ev.apply(v, a)
+	}
+	if f, ok := v.(*funcV); ok {
+		return f.kind, true
+	}
+	return "", false
+}
+
+// record notes one visit of a call: its arguments (one per element for
+// mapped calls), or the unknown collection it maps over.
+func (fd *finder) record(kind Kind, node, callee, arg nixast.Node, form Form, args []*thunk, collUnknown *unknown, b *bindCtx) {
+	if fd.pass == 1 {
+		return
+	}
+	key := callKey{node.Pos(), node.End(), form}
+	acc := fd.calls[key]
+	if acc == nil {
+		line, col := fd.position(node.Pos())
+		acc = &callAcc{call: Call{
+			Kind:   kind,
+			File:   fd.name,
+			Range:  Range{node.Pos(), node.End()},
+			Line:   line,
+			Col:    col,
+			Callee: Range{callee.Pos(), callee.End()},
+			Arg:    Range{arg.Pos(), arg.End()},
+			Form:   form,
+		}}
+		acc.call.Binding = fd.binding(b, node)
+		fd.calls[key] = acc
+	}
+	if acc.unresolved != "" {
+		return
+	}
+	if collUnknown != nil {
+		acc.unresolved = "argument depends on " + collUnknown.desc
+		return
+	}
+	for _, a := range args {
+		t, why := fd.target(kind, fd.force(a))
+		if why != "" {
+			acc.unresolved = why
+			acc.targets = nil
+			return
+		}
+		if !hasKey(acc.targets, t.Key) {
+			acc.targets = append(acc.targets, t)
+		}
+	}
+}
+
+func hasKey(ts []Target, key string) bool {
+	for _, t := range ts {
+		if t.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func (fd *finder) position(off int) (line, col int) {
+	i := sort.Search(len(fd.lines), func(i int) bool { return fd.lines[i] > off }) - 1
+	return i + 1, off - fd.lines[i] + 1
+}
+
+// target turns an argument's value into a Target, or says why it cannot.
+func (fd *finder) target(kind Kind, v value) (Target, string) {
+	if u, ok := v.(*unknown); ok {
+		return Target{}, "argument depends on " + u.desc
+	}
+	if kind.IsImage() {
+		s, ok := v.(*strV)
+		if !ok {
+			return Target{}, "argument is " + typeName(v) + ", not a string"
+		}
+		t := Target{Key: s.s, Image: s.s}
+		if err := CheckImageRef(s.s); err != nil {
+			t.Invalid = err.Error()
+		}
+		return t, ""
+	}
+	set, ok := v.(*attrsV)
+	if !ok {
+		return Target{}, "argument is " + typeName(v) + ", not a set"
+	}
+	g := &GitHub{}
+	fields := []struct {
+		name     string
+		s        *string
+		b        *bool
+		required bool
+	}{
+		{"owner", &g.Owner, nil, true},
+		{"repo", &g.Repo, nil, true},
+		{"branch", &g.Branch, nil, kind == GitHubBranch},
+		{"fetchSubmodules", nil, &g.FetchSubmodules, false},
+		{"deepClone", nil, &g.DeepClone, false},
+		{"leaveDotGit", nil, &g.LeaveDotGit, false},
+	}
+	known := map[string]bool{}
+	for _, f := range fields {
+		known[f.name] = true
+		t, has := set.m[f.name]
+		if !has || (f.name == "branch" && kind != GitHubBranch) {
+			if f.required {
+				return Target{}, "argument has no `" + f.name + "`"
+			}
+			continue
+		}
+		fv := fd.force(t)
+		if u, ok := fv.(*unknown); ok {
+			return Target{}, "argument depends on " + u.desc
+		}
+		switch {
+		case f.s != nil:
+			s, ok := fv.(*strV)
+			if !ok {
+				return Target{}, "`" + f.name + "` is " + typeName(fv) + ", not a string"
+			}
+			*f.s = s.s
+		case f.b != nil:
+			bv, ok := fv.(*boolV)
+			if !ok {
+				return Target{}, "`" + f.name + "` is " + typeName(fv) + ", not a Boolean"
+			}
+			*f.b = bv.b
+		}
+	}
+	for _, k := range sortedNames(set.m) {
+		if !known[k] || (k == "branch" && kind != GitHubBranch) {
+			g.Extra = append(g.Extra, k)
+		}
+	}
+	return Target{Key: g.Key(kind), GitHub: g}, ""
+}
+
+func typeName(v value) string {
+	switch v.(type) {
+	case *strV:
+		return "a string"
+	case *pathV:
+		return "a path"
+	case *boolV:
+		return "a Boolean"
+	case *intV, *floatV:
+		return "a number"
+	case *nullV:
+		return "null"
+	case *listV:
+		return "a list"
+	case *attrsV:
+		return "a set"
+	case *moduleV:
+		return "the uptix module"
+	}
+	return "a function"
+}
+
+// binding describes b for a call at node.
+func (fd *finder) binding(b *bindCtx, node nixast.Node) *Binding {
+	if b == nil {
+		return nil
+	}
+	src := fd.fc.file.Src
+	out := &Binding{
+		Role:   RoleOther,
+		Path:   string(src[b.def.Path.Pos():b.def.Path.End()]),
+		Attrs:  attrNames(b.def.Path),
+		Range:  Range{b.def.Pos(), b.def.End()},
+		Value:  Range{b.def.Value.Pos(), b.def.Value.End()},
+		InLet:  b.inLet,
+		Direct: nixast.Unparen(b.def.Value) == node,
+	}
+	if !b.inLet && len(out.Attrs) > 0 {
+		switch out.Attrs[len(out.Attrs)-1] {
+		case "image":
+			out.Role = RoleImage
+		case "imageFile":
+			out.Role = RoleImageFile
+		}
+	}
+	for _, s := range b.siblings {
+		d, ok := s.(*nixast.AttrDef)
+		if !ok || d == b.def {
+			continue
+		}
+		sib := Sibling{
+			Path:  string(src[d.Path.Pos():d.Path.End()]),
+			Attrs: attrNames(d.Path),
+			Range: Range{d.Pos(), d.End()},
+			Value: Range{d.Value.Pos(), d.Value.End()},
+		}
+		if str, ok := nixast.Unparen(d.Value).(*nixast.String); ok {
+			if v, ok := str.ConstValue(); ok {
+				sib.String = &v
+			}
+		}
+		out.Siblings = append(out.Siblings, sib)
+	}
+	return out
+}
+
+func attrNames(p *nixast.AttrPath) []string {
+	names := make([]string, len(p.Names))
+	for i, n := range p.Names {
+		names[i], _ = nixast.StaticName(n)
+	}
+	return names
+}

@@ -1,0 +1,1 @@
+{ tag = (import ./cycle-b.nix).tag; }
