@@ -1,0 +1,176 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/uptix-dev/uptix/lock"
+)
+
+// counts sums outcomes by status.
+func countOutcomes(outs []depOutcome) map[depStatus]int {
+	c := map[depStatus]int{}
+	for _, o := range outs {
+		c[o.status]++
+	}
+	return c
+}
+
+// countsLine is "3 unchanged, 1 updated, 0 added, 1 removed, 0 failed".
+func countsLine(c map[depStatus]int) string {
+	var parts []string
+	for _, s := range []depStatus{depUnchanged, depUpdated, depAdded, depRemoved, depFailed} {
+		parts = append(parts, fmt.Sprintf("%d %s", c[s], s))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// printSummary writes, for each dependency that changed or failed, what
+// it was and what it is now, then the counts.
+func printSummary(w io.Writer, outs []depOutcome) {
+	width := 0
+	for _, o := range outs {
+		if o.status != depUnchanged {
+			width = max(width, len(o.status.String()))
+		}
+	}
+	for _, o := range outs {
+		var line string
+		switch o.status {
+		case depUnchanged:
+			continue
+		case depUpdated:
+			from, to := versionText(o.old), versionText(o.new)
+			if from == to {
+				from, to = from+", "+pinText(o.old), to+", "+pinText(o.new)
+			}
+			line = from + " → " + to
+		case depAdded:
+			line = versionText(o.new)
+		case depRemoved:
+			line = versionText(o.old) + ", no call uses it any more"
+		case depFailed:
+			line = o.err.Error()
+		}
+		if o.note != "" {
+			line += " (" + o.note + ")"
+		}
+		fmt.Fprintf(w, "%-*s %s: %s\n", width, o.status, o.key, line)
+	}
+	fmt.Fprintln(w, countsLine(countOutcomes(outs)))
+}
+
+// versionText is an entry's version as a person reads it, with the time
+// that version was made: "15.8 (2024-08-08 22:00 UTC)".
+func versionText(e *lock.Entry) string {
+	if e == nil {
+		return "none"
+	}
+	v := e.Metadata.ResolvedVersion
+	if v == "" {
+		v = pinText(e)
+	}
+	if t := humanTime(e.Metadata.Timestamp); t != "" {
+		v += " (" + t + ")"
+	}
+	return v
+}
+
+// pinText is what an entry pins, shortened: a digest or a revision.
+func pinText(e *lock.Entry) string {
+	switch {
+	case e.Docker != nil:
+		return shortDigestText(e.Docker.ImageDigest)
+	case e.GitHub != nil:
+		if len(e.GitHub.Rev) == 40 {
+			return e.GitHub.Rev[:12]
+		}
+		return e.GitHub.Rev
+	}
+	return shortDigestText(e.Digest)
+}
+
+func shortDigestText(d string) string {
+	if len(d) > len("sha256:")+12 {
+		return d[:len("sha256:")+12]
+	}
+	return d
+}
+
+// humanTime formats an ISO 8601 timestamp as "2024-08-08 22:00 UTC";
+// it returns other text unchanged.
+func humanTime(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// jsonSummary is what --json prints.
+type jsonSummary struct {
+	LockFile     string           `json:"lockFile"`
+	DryRun       bool             `json:"dryRun"`
+	Written      bool             `json:"written"`
+	Counts       map[string]int   `json:"counts"`
+	Dependencies []jsonDependency `json:"dependencies"`
+}
+
+type jsonDependency struct {
+	Key        string       `json:"key"`
+	Status     string       `json:"status"`
+	Old        *jsonVersion `json:"old,omitempty"`
+	New        *jsonVersion `json:"new,omitempty"`
+	Note       string       `json:"note,omitempty"`
+	Error      string       `json:"error,omitempty"`
+	Downloaded int64        `json:"downloadedBytes"`
+}
+
+type jsonVersion struct {
+	Version   string   `json:"version,omitempty"`
+	Timestamp string   `json:"timestamp,omitempty"`
+	Digest    string   `json:"digest,omitempty"`
+	Rev       string   `json:"rev,omitempty"`
+	Platforms []string `json:"platforms,omitempty"`
+}
+
+func jsonVersionOf(e *lock.Entry) *jsonVersion {
+	if e == nil {
+		return nil
+	}
+	v := &jsonVersion{Version: e.Metadata.ResolvedVersion, Timestamp: e.Metadata.Timestamp, Digest: e.Digest}
+	switch {
+	case e.Docker != nil:
+		v.Digest = e.Docker.ImageDigest
+		v.Platforms = sortedKeys(e.Docker.Locked())
+	case e.GitHub != nil:
+		v.Rev = e.GitHub.Rev
+	}
+	return v
+}
+
+func writeJSONSummary(w io.Writer, path string, dryRun, written bool, outs []depOutcome) error {
+	s := jsonSummary{LockFile: path, DryRun: dryRun, Written: written, Counts: map[string]int{}, Dependencies: []jsonDependency{}}
+	c := countOutcomes(outs)
+	for _, st := range []depStatus{depUnchanged, depUpdated, depAdded, depRemoved, depFailed} {
+		s.Counts[st.String()] = c[st]
+	}
+	for _, o := range outs {
+		d := jsonDependency{Key: o.key, Status: o.status.String(), Note: o.note, Downloaded: o.bytes}
+		d.Old = jsonVersionOf(o.old)
+		if o.status != depRemoved && o.status != depFailed {
+			d.New = jsonVersionOf(o.new)
+		}
+		if o.err != nil {
+			d.Error = o.err.Error()
+		}
+		s.Dependencies = append(s.Dependencies, d)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(s)
+}
