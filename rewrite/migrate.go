@@ -1,0 +1,325 @@
+package rewrite
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/uptix-dev/uptix/nixast"
+)
+
+// A Note is a change the migration cannot make mechanically: where, and
+// what to do by hand.
+type Note struct {
+	Pos nixast.Position
+	Msg string
+}
+
+func (n Note) String() string { return n.Pos.String() + ": " + n.Msg }
+
+// Result is the migration plan for one file.
+type Result struct {
+	Filename string
+	Src      []byte // the file as read
+	Out      []byte // the file after the edits; equal to Src when nothing changes
+	Edits    []Edit // sorted
+	Manual   []Note // uses to change by hand, in source order
+}
+
+// Changed reports whether the migration rewrites the file.
+func (r *Result) Changed() bool { return len(r.Edits) > 0 }
+
+// Diff returns the unified diff of the change, nil when there is none.
+func (r *Result) Diff() []byte { return Diff(r.Filename, r.Src, r.Out) }
+
+// ErrBadRewrite marks a rewrite whose result does not parse: a bug in
+// the planner, reported rather than written.
+var ErrBadRewrite = errors.New("the rewritten file does not parse (this is a bug in uptix; please report it with the file)")
+
+// plan computes the edits and notes for the calls found in f.
+func plan(f *nixast.File, calls []call) (*Result, error) {
+	r := &Result{Filename: f.Filename, Src: f.Src, Out: f.Src}
+	inherits := imageInherits(f)
+	for _, c := range calls {
+		if c.kind != "dockerImage" && c.kind != "pullDockerImage" {
+			continue
+		}
+		ctx, ok := locate(f, c)
+		if !ok {
+			return nil, fmt.Errorf("locating the call at %s", f.Position(c.pos))
+		}
+		edits, msg := migrateCall(f, ctx, inherits)
+		if msg != "" {
+			r.Manual = append(r.Manual, Note{Pos: f.Position(c.pos), Msg: msg})
+			continue
+		}
+		r.Edits = append(r.Edits, edits...)
+	}
+	SortEdits(r.Edits)
+	if len(r.Edits) == 0 {
+		return r, nil
+	}
+	out, err := Apply(f.Src, r.Edits)
+	if err != nil {
+		return nil, fmt.Errorf("applying the edits to %q: %w", f.Filename, err)
+	}
+	if _, err := nixast.ParseFile(f.Filename, out); err != nil {
+		return nil, fmt.Errorf("migrating %q: %w: %v", f.Filename, ErrBadRewrite, err)
+	}
+	r.Out = out
+	return r, nil
+}
+
+// migrateCall returns the edits for one call, or the message telling
+// what to change by hand.
+func migrateCall(f *nixast.File, ctx *context, inherits []*nixast.Inherit) ([]Edit, string) {
+	arg := "its argument"
+	if ctx.apply != nil {
+		arg = shortText(f, ctx.apply.Arg)
+	}
+	switch {
+	case isPipe(ctx.node):
+		return nil, "the call is written with a pipe operator; by hand: bind it to imageFile instead of image, and set image to the reference"
+	case ctx.apply == nil:
+		return nil, "uptix.dockerImage is used as a function value here (mapped or aliased), so its uses cannot be rewritten one by one; " +
+			"by hand: where a result is a container's image, give the container imageFile = <that value> and image = <its reference>"
+	case ctx.interp:
+		return nil, "the call is inside a string interpolation, where its value is a store path, not an image name; " +
+			"use the reference " + arg + " in the string, and give the container imageFile = uptix.dockerImage " + arg
+	case ctx.def == nil:
+		return nil, "the call is not the value of an attribute; where its value is a container's image, give the container imageFile = <this call> and image = " + arg
+	}
+	path := shortText(f, ctx.def.Path)
+	if ctx.name == "imageFile" {
+		if ctx.lambda || !ctx.direct {
+			return nil, ""
+		}
+		return renameCallee(ctx), ""
+	}
+	if ctx.name != "image" {
+		what := "the call's value is bound to " + quote(path) + ", not to a container's image"
+		if ctx.lambda {
+			what = "the call is inside a function bound to " + quote(path) + " (a helper)"
+		}
+		return nil, what + "; where its value is used as a container's image, set imageFile to it and image = " + arg
+	}
+	if !ctx.direct {
+		return nil, "the value of " + quote(path) + " is not just the call (" + describe(ctx.wrapper) + "); " +
+			"by hand: bind that value to imageFile instead of image, and set image to the matching reference (" + arg + " for this call)"
+	}
+	switch ctx.holder.(type) {
+	case *nixast.Let, *nixast.LegacyLet:
+		return nil, quote(path) + " is a let binding, not a container attribute; where the container takes it, " +
+			"set imageFile to this value and image = " + arg
+	}
+	set, ok := ctx.holder.(*nixast.AttrSet)
+	if !ok {
+		return nil, "the binding is not in an attribute set; set imageFile = <this call> and image = " + arg + " on the container by hand"
+	}
+	if hasSibling(set, ctx.def, "imageFile") {
+		return nil, "the set already has imageFile, so this " + quote(path) + " was left alone; " +
+			"keep one of the two: imageFile = <this call> with image = " + arg + ", or the existing imageFile"
+	}
+	if in := inheritedThrough(f, ctx, inherits); in != nil {
+		return nil, "the set is read through `" + shortText(f, in) + "` at " + lineCol(f, in.Pos()) +
+			", which would not carry imageFile; rewrite both by hand: imageFile = <this call>, image = " + arg +
+			", and inherit imageFile as well"
+	}
+	if ctx.lambda {
+		// A function between the binding and the call: the binding's value
+		// is not the call after all. (A binding inside a helper's body has
+		// the lambda above the binding, which is fine.)
+		return nil, "the call is inside a function; rewrite by hand"
+	}
+	return append(siteEdits(f, ctx), renameCallee(ctx)...), ""
+}
+
+// siteEdits builds the site of a direct `…image = CALL;` binding.
+func siteEdits(f *nixast.File, ctx *context) []Edit {
+	d := ctx.def
+	last := d.Path.Names[len(d.Path.Names)-1]
+	semiEnd := d.End()
+	if d.Semi != nixast.NoPos {
+		semiEnd = d.Semi + 1
+	}
+	s := site{
+		pathStart:  d.Path.Pos(),
+		lastStart:  last.Pos(),
+		lastEnd:    last.End(),
+		eq:         d.Eq,
+		valueStart: d.Value.Pos(),
+		semiEnd:    semiEnd,
+		arg:        f.Text(ctx.apply.Arg),
+	}
+	return s.edits(f.Src)
+}
+
+// renameCallee renames `X.pullDockerImage` to `X.dockerImage`. A bare
+// `pullDockerImage` (brought in by with or inherit) is left: the name
+// that brought it into scope would have to change too, and the old name
+// keeps working; lint reports it.
+func renameCallee(ctx *context) []Edit {
+	sel, ok := nixast.Unparen(ctx.apply.Fun).(*nixast.Select)
+	if !ok || sel.Default != nil || sel.Path == nil {
+		return nil
+	}
+	last, ok := sel.Path.Names[len(sel.Path.Names)-1].(*nixast.Ident)
+	if !ok || last.Name != "pullDockerImage" {
+		return nil
+	}
+	return []Edit{{Start: last.Pos(), End: last.End(), New: "dockerImage"}}
+}
+
+// hasSibling reports whether set binds prefix.name, where prefix is def's
+// path without its last attribute.
+func hasSibling(set *nixast.AttrSet, def *nixast.AttrDef, name string) bool {
+	prefix, ok := staticPath(def.Path.Names[:len(def.Path.Names)-1])
+	if !ok {
+		return false
+	}
+	want := append(prefix, name)
+	for _, b := range set.Bindings {
+		switch b := b.(type) {
+		case *nixast.AttrDef:
+			if p, ok := staticPath(b.Path.Names); ok && equalPath(p, want) {
+				return true
+			}
+		case *nixast.Inherit:
+			if len(prefix) == 0 {
+				for _, n := range b.Names {
+					if s, ok := nixast.StaticName(n); ok && s == name {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// imageInherits returns the `inherit (x) … image …;` bindings of f.
+func imageInherits(f *nixast.File) []*nixast.Inherit {
+	var out []*nixast.Inherit
+	nixast.Inspect(f.Expr, func(n nixast.Node) bool {
+		if in, ok := n.(*nixast.Inherit); ok && in.From != nil {
+			for _, a := range in.Names {
+				if s, ok := nixast.StaticName(a); ok && s == "image" {
+					out = append(out, in)
+					break
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// inheritedThrough returns an `inherit (x) image;` that may read the
+// binding's set: one whose source names a binding the call lies in.
+// When the source is not a plain name or selection, every binding
+// below a let or a named set is suspect.
+func inheritedThrough(f *nixast.File, ctx *context, inherits []*nixast.Inherit) *nixast.Inherit {
+	for _, in := range inherits {
+		root, ok := rootName(in.From)
+		for _, n := range ctx.chain[:ctx.defIdx] {
+			d, isDef := n.(*nixast.AttrDef)
+			if !isDef {
+				continue
+			}
+			first, _ := nixast.StaticName(d.Path.Names[0])
+			if !ok || first == root {
+				return in
+			}
+		}
+	}
+	return nil
+}
+
+// rootName returns the variable a plain selection starts from.
+func rootName(e nixast.Expr) (string, bool) {
+	for {
+		switch x := nixast.Unparen(e).(type) {
+		case *nixast.Ident:
+			return x.Name, true
+		case *nixast.Select:
+			if x.Default != nil {
+				return "", false
+			}
+			e = x.X
+		default:
+			return "", false
+		}
+	}
+}
+
+func staticPath(names []nixast.AttrName) ([]string, bool) {
+	out := make([]string, 0, len(names)+1)
+	for _, n := range names {
+		s, ok := nixast.StaticName(n)
+		if !ok {
+			return nil, false
+		}
+		out = append(out, s)
+	}
+	return out, true
+}
+
+func equalPath(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// describe names the kind of expression that wraps a call.
+func describe(n nixast.Node) string {
+	switch n := n.(type) {
+	case *nixast.If:
+		return "it is inside an if expression"
+	case *nixast.Select:
+		if n.Default != nil {
+			return "it is the default behind `or`"
+		}
+	case *nixast.Apply:
+		return "it is an argument of another function"
+	case *nixast.Lambda:
+		return "it is inside a function"
+	case *nixast.List:
+		return "it is inside a list"
+	case *nixast.Binary:
+		return "it is an operand of " + n.Op.String()
+	case *nixast.Let:
+		return "it is inside a let expression"
+	}
+	return "it is part of a larger expression"
+}
+
+// shortText returns n's source text for a message: one line, at most 60
+// bytes, else an ellipsis.
+func shortText(f *nixast.File, n nixast.Node) string {
+	s := f.Text(n)
+	if i := strings.IndexAny(s, "\r\n"); i >= 0 {
+		s = s[:i] + "…"
+	}
+	if len(s) > 60 {
+		s = s[:57] + "…"
+	}
+	return s
+}
+
+func isPipe(n nixast.Node) bool {
+	b, ok := n.(*nixast.Binary)
+	return ok && (b.Op == nixast.OpPipeInto || b.Op == nixast.OpPipeFrom)
+}
+
+func quote(s string) string { return "`" + s + "`" }
+
+func lineCol(f *nixast.File, off int) string {
+	p := f.Position(off)
+	return fmt.Sprintf("%d:%d", p.Line, p.Column)
+}

@@ -1,0 +1,155 @@
+package rewrite
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/migrate")
+
+// nixUnparsable lists inputs Nix 2.8 rejects by design: s32 uses the
+// pipe operator, which needs Nix 2.24 and an experimental feature.
+var nixUnparsable = map[string]bool{"s32-pipe-operator-nix224.nix": true}
+
+// migrateCases returns the test inputs in testdata/migrate.
+func migrateCases(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("testdata/migrate/*.nix")
+	if err != nil || len(files) < 30 {
+		t.Fatalf("globbing the migrate cases: %d files, %v", len(files), err)
+	}
+	return files
+}
+
+// TestMigrateGolden migrates every input, compares the result with its
+// .golden file, checks the hand-change notes against the `# want manual`
+// comments, and migrates the result again to check nothing changes.
+func TestMigrateGolden(t *testing.T) {
+	for _, in := range migrateCases(t) {
+		t.Run(filepath.Base(in), func(t *testing.T) {
+			src, err := os.ReadFile(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := MigrateFile(in, src)
+			if err != nil {
+				t.Fatalf("migrating: %v", err)
+			}
+			golden := in + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, res.Out, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(res.Out, want) {
+				t.Errorf("result differs from %s:\n%s", golden, Diff(golden, want, res.Out))
+			}
+			if res.Changed() == bytes.Equal(src, want) {
+				t.Errorf("Changed() = %v, but the golden file equals the input: %v", res.Changed(), bytes.Equal(src, want))
+			}
+
+			got := map[int][]string{}
+			for _, n := range res.Manual {
+				got[n.Pos.Line] = append(got[n.Pos.Line], "manual")
+				if !strings.Contains(n.Msg, ";") {
+					t.Errorf("%s: note %q does not say what to change", n.Pos, n.Msg)
+				}
+			}
+			compareWants(t, in, filterWants(wants(src), func(s string) bool { return s == "manual" }), got)
+
+			// A second pass changes nothing and reports the same notes.
+			again, err := MigrateFile(golden, want)
+			if err != nil {
+				t.Fatalf("migrating the golden file: %v", err)
+			}
+			if again.Changed() {
+				t.Errorf("second pass changes the file:\n%s", again.Diff())
+			}
+			if len(again.Manual) != len(res.Manual) {
+				t.Errorf("second pass: %d notes, first pass %d", len(again.Manual), len(res.Manual))
+			}
+		})
+	}
+}
+
+// TestMigrateNixParses runs Nix's own parser over every input and every
+// golden file: the rewrite must never produce what Nix rejects (a
+// duplicate attribute included).
+func TestMigrateNixParses(t *testing.T) {
+	nix := need(t, "nix-instantiate")
+	for _, in := range migrateCases(t) {
+		if nixUnparsable[filepath.Base(in)] {
+			continue
+		}
+		for _, name := range []string{in, in + ".golden"} {
+			src, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := nixParse(t, nix, name, src); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+}
+
+// TestMigrateGitApply checks that `git apply` of the diffs reproduces the
+// rewritten files exactly, CRLF and missing final newlines included.
+func TestMigrateGitApply(t *testing.T) {
+	git := need(t, "git")
+	dir := t.TempDir()
+	var patch bytes.Buffer
+	want := map[string][]byte{}
+	for _, in := range migrateCases(t) {
+		src, err := os.ReadFile(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := filepath.Join("cfg", filepath.Base(in))
+		if err := os.MkdirAll(filepath.Join(dir, "cfg"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, err := MigrateFile(name, src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		patch.Write(res.Diff())
+		want[name] = res.Out
+	}
+	if patch.Len() == 0 {
+		t.Fatal("no diff at all")
+	}
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(git, args...)
+		cmd.Dir = dir
+		cmd.Stdin = bytes.NewReader(patch.Bytes())
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	run("init", "-q", ".")
+	run("apply", "--check", "-")
+	run("apply", "-")
+	for name, w := range want {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, w) {
+			t.Errorf("%s after git apply differs from the rewrite:\n%s", name, Diff(name, w, got))
+		}
+	}
+}
