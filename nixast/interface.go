@@ -156,3 +156,23 @@ func ParseExpr(src string) (Expr, error) {
 	f, err := ParseFile("", []byte(src))
 	return f.Expr, err
 }
+
+// Excerpt returns the source line holding offset and a second line with
+// a caret under the offset (tabs kept so the caret lines up), each ending
+// in a newline; CLIs print it under an error.
+func (f *File) Excerpt(offset int) string {
+	p := f.Position(offset)
+	line := f.LineText(offset)
+	var b strings.Builder
+	b.WriteString(line)
+	b.WriteByte('\n')
+	for i := 0; i < p.Column-1 && i < len(line); i++ {
+		if line[i] == '\t' {
+			b.WriteByte('\t')
+		} else {
+			b.WriteByte(' ')
+		}
+	}
+	b.WriteString("^\n")
+	return b.String()
+}
