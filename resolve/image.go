@@ -228,7 +228,7 @@ func (r *Resolver) resolveImage(ctx context.Context, ref ImageRef, platforms []P
 	// Hash each platform's archive.
 	for i := range res.Platforms {
 		pr := &res.Platforms[i]
-		sri, err := r.cachedHash(ctx, ref, pr.ManifestDigest, images[i], finalName, finalTag)
+		sri, err := r.cachedHash(ctx, ref, repo, pr.ManifestDigest, images[i], finalName, finalTag)
 		if err != nil {
 			return nil, fmt.Errorf("hashing the archive for %s: %w", pr.Platform, describe(err, ref.Registry))
 		}
@@ -342,7 +342,7 @@ type hashEntry struct {
 // cachedHash hashes img's archive once per manifest digest and final
 // name: different spellings of one image share the work. The final
 // name is keyed in its normalised form, which is what the archive holds.
-func (r *Resolver) cachedHash(ctx context.Context, ref ImageRef, manifestDigest string, img v1.Image, finalName, finalTag string) (string, error) {
+func (r *Resolver) cachedHash(ctx context.Context, ref ImageRef, repo name.Repository, manifestDigest string, img v1.Image, finalName, finalTag string) (string, error) {
 	norm := finalName
 	if fr, err := ParseImageRef(finalName); err == nil {
 		norm = fr.FullName()
@@ -368,7 +368,7 @@ func (r *Resolver) cachedHash(ctx context.Context, ref ImageRef, manifestDigest 
 			return "", ctx.Err()
 		}
 	}
-	e.sri, e.err = r.hashArchive(ctx, ref, img, finalName, finalTag)
+	e.sri, e.err = r.hashArchive(ctx, ref, repo, img, finalName, finalTag)
 	if e.err != nil {
 		// A failure is not remembered: a later call tries again.
 		r.mu.Lock()
@@ -449,18 +449,21 @@ func (r *Resolver) transport() *registryTransport {
 	return r.rt
 }
 
-func (r *Resolver) remoteOptions(ctx context.Context, ref ImageRef) []remote.Option {
-	kc := r.Keychain
-	if kc == nil {
-		kc = authn.DefaultKeychain
+func (r *Resolver) keychain() authn.Keychain {
+	if r.Keychain == nil {
+		return authn.DefaultKeychain
 	}
+	return r.Keychain
+}
+
+func (r *Resolver) remoteOptions(ctx context.Context, ref ImageRef) []remote.Option {
 	ua := r.UserAgent
 	if ua == "" {
 		ua = "uptix"
 	}
 	return []remote.Option{
 		remote.WithContext(ctx),
-		remote.WithAuthFromKeychain(kc),
+		remote.WithAuthFromKeychain(r.keychain()),
 		remote.WithTransport(r.transport()),
 		remote.WithUserAgent(ua),
 		// Retries happen in registryTransport, which honours
