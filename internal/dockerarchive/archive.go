@@ -219,31 +219,107 @@ func (a *archive) entry(b *blob, name v1.Hash, size int64) (result, error) {
 
 // copy reads b's decompressed content to its end, hashing it, and
 // copies at most limit bytes of it to out (when out is not nil).
+// Decompression runs in its own goroutine, hashing in this one.
 func (a *archive) copy(b *blob, out io.Writer, limit int64) (result, error) {
 	h := sha256.New()
 	var n int64
-	buf := make([]byte, 256<<10)
-	for {
-		m, err := b.r.Read(buf)
-		if m > 0 {
-			p := buf[:m]
-			h.Write(p)
-			if out != nil && n < limit {
-				q := p[:min(int64(m), limit-n)]
-				if _, werr := out.Write(q); werr != nil {
-					return result{}, werr
-				}
+	chunks := decompress(b)
+	defer chunks.stop()
+	for c := range chunks.full {
+		p := c.buf[:c.n]
+		h.Write(p)
+		if out != nil && n < limit {
+			q := p[:min(int64(len(p)), limit-n)]
+			if _, err := out.Write(q); err != nil {
+				return result{}, err
 			}
-			n += int64(m)
 		}
-		if err == io.EOF {
+		n += int64(len(p))
+		chunks.free <- c.buf
+		if c.err == io.EOF {
 			break
 		}
-		if err != nil {
-			return result{}, b.explain(err)
+		if c.err != nil {
+			return result{}, b.explain(c.err)
 		}
 	}
 	return result{name: v1.Hash{Algorithm: "sha256", Hex: hex.EncodeToString(h.Sum(nil))}, size: n}, nil
+}
+
+// chunkSize and chunkCount bound the memory a layer copy uses.
+const (
+	chunkSize  = 512 << 10
+	chunkCount = 4
+)
+
+type chunk struct {
+	buf []byte
+	n   int
+	err error // io.EOF after the last chunk
+}
+
+// pipe carries decompressed chunks from a reading goroutine.
+type pipe struct {
+	free chan []byte
+	full chan chunk
+	done chan struct{}
+	exit chan struct{}
+}
+
+// decompress starts reading b into chunks.
+func decompress(b *blob) *pipe {
+	p := &pipe{
+		free: make(chan []byte, chunkCount),
+		full: make(chan chunk, chunkCount),
+		done: make(chan struct{}),
+		exit: make(chan struct{}),
+	}
+	for range chunkCount {
+		p.free <- make([]byte, chunkSize)
+	}
+	go func() {
+		defer close(p.exit)
+		defer close(p.full)
+		for {
+			var buf []byte
+			select {
+			case buf = <-p.free:
+			case <-p.done:
+				return
+			}
+			n, err := fill(b.r, buf)
+			select {
+			case p.full <- chunk{buf: buf, n: n, err: err}:
+			case <-p.done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	return p
+}
+
+// fill reads into buf until it is full or r fails; unlike io.ReadFull
+// it passes r's errors on unchanged (io.EOF at the end).
+func fill(r io.Reader, buf []byte) (int, error) {
+	n := 0
+	for n < len(buf) {
+		m, err := r.Read(buf[n:])
+		n += m
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// stop ends the reading goroutine and waits for it, so that the blob
+// can be closed.
+func (p *pipe) stop() {
+	close(p.done)
+	<-p.exit
 }
 
 // writeMetadata writes the legacy layer folders, manifest.json and
