@@ -8,6 +8,7 @@ import (
 // the expression's byte range and what discovery learned about it.
 type call struct {
 	kind       string   // "dockerImage", "pullDockerImage", "githubBranch", "githubRelease"
+	form       string   // "apply", "pipe" or "map"
 	pos, end   int      // the call expression
 	keys       []string // lock keys, when the argument is constant
 	unresolved string   // why the argument is not constant; "" when it is
@@ -56,7 +57,9 @@ func locate(f *nixast.File, c call) (*context, bool) {
 		return nil, false
 	}
 	ctx := &context{node: found, chain: chain, defIdx: -1}
-	ctx.apply, _ = found.(*nixast.Apply)
+	if c.form == "" || c.form == "apply" {
+		ctx.apply, _ = found.(*nixast.Apply)
+	}
 	ctx.fill()
 	return ctx, true
 }

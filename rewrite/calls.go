@@ -1,68 +1,35 @@
 package rewrite
 
-import "github.com/uptix-dev/uptix/nixast"
+import (
+	"path/filepath"
 
-// TODO(rewrite): replace findCalls with discover's single-file entry
-// once it lands; this stand-in only sees callees spelled X.dockerImage,
-// X.pullDockerImage or a bare dockerImage/pullDockerImage.
+	"github.com/uptix-dev/uptix/discover"
+	"github.com/uptix-dev/uptix/nixast"
+)
 
-var kinds = map[string]bool{
-	"dockerImage": true, "pullDockerImage": true,
-	"githubBranch": true, "githubRelease": true,
-}
-
-// findCalls finds uptix calls in f by their callee's name.
+// findCalls returns discovery's calls that lie in f itself (discovery
+// may follow imports into other files).
 func findCalls(f *nixast.File) []call {
+	name := filepath.ToSlash(f.Filename)
 	var out []call
-	nixast.Inspect(f.Expr, func(n nixast.Node) bool {
-		switch n := n.(type) {
-		case *nixast.Apply:
-			if k := calleeKind(n.Fun); k != "" {
-				out = append(out, newCall(k, n, n.Arg))
-			}
-		case *nixast.Binary:
-			switch n.Op {
-			case nixast.OpPipeInto:
-				if k := calleeKind(n.Y); k != "" {
-					out = append(out, newCall(k, n, n.X))
-				}
-			case nixast.OpPipeFrom:
-				if k := calleeKind(n.X); k != "" {
-					out = append(out, newCall(k, n, n.Y))
-				}
-			}
+	for _, c := range discover.ParsedFile(f) {
+		if c.File != name {
+			continue
 		}
-		return true
-	})
+		out = append(out, fromDiscover(&c))
+	}
 	return out
 }
 
-func newCall(kind string, n nixast.Node, arg nixast.Expr) call {
-	c := call{kind: kind, pos: n.Pos(), end: n.End()}
-	if s, ok := nixast.Unparen(arg).(*nixast.String); ok {
-		if v, ok := s.ConstValue(); ok {
-			c.keys = []string{v}
-			return c
-		}
+func fromDiscover(c *discover.Call) call {
+	return call{
+		kind:       string(c.Kind),
+		form:       string(c.Form),
+		pos:        c.Pos,
+		end:        c.End,
+		keys:       c.Keys(),
+		unresolved: c.Unresolved,
 	}
-	c.unresolved = "not a constant string"
-	return c
-}
-
-func calleeKind(e nixast.Expr) string {
-	switch e := nixast.Unparen(e).(type) {
-	case *nixast.Ident:
-		if kinds[e.Name] {
-			return e.Name
-		}
-	case *nixast.Select:
-		if e.Path != nil && e.Default == nil {
-			if id, ok := e.Path.Names[len(e.Path.Names)-1].(*nixast.Ident); ok && kinds[id.Name] {
-				return id.Name
-			}
-		}
-	}
-	return ""
 }
 
 // MigrateFile plans the migration of one file: it parses src, finds the

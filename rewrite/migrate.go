@@ -78,7 +78,7 @@ func migrateCall(f *nixast.File, ctx *context, inherits []*nixast.Inherit) ([]Ed
 		arg = shortText(f, ctx.apply.Arg)
 	}
 	switch {
-	case isPipe(ctx.node):
+	case isPipe(ctx.node) && ctx.apply == nil:
 		return nil, "the call is written with a pipe operator; by hand: bind it to imageFile instead of image, and set image to the reference"
 	case ctx.apply == nil:
 		return nil, "uptix.dockerImage is used as a function value here (mapped or aliased), so its uses cannot be rewritten one by one; " +

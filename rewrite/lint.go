@@ -1,0 +1,155 @@
+package rewrite
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/uptix-dev/uptix/nixast"
+)
+
+// Severity tells errors (lint fails) from warnings.
+type Severity string
+
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// The lint rules.
+const (
+	RuleOldStyle      = "old-style"      // image = uptix.dockerImage …
+	RuleOldName       = "old-name"       // pullDockerImage
+	RuleImageMismatch = "image-mismatch" // imageFile without a matching image
+	RuleInString      = "in-string"      // an image call inside a string interpolation
+	RuleNotLocked     = "not-locked"     // no lock entry for the call's key
+	RuleUnresolved    = "unresolved"     // the argument is not constant (warning)
+)
+
+// A Finding is one lint result.
+type Finding struct {
+	Pos      nixast.Position
+	Rule     string
+	Severity Severity
+	Msg      string
+}
+
+// String formats f as `file:line:col: rule: message`.
+func (f Finding) String() string {
+	return fmt.Sprintf("%s: %s: %s", f.Pos, f.Rule, f.Msg)
+}
+
+// LintFile checks the uptix calls of one file. locked reports whether
+// the lock has an entry for a key; with a nil locked the not-locked rule
+// is skipped. A file that does not parse gives the parser's
+// nixast.ErrorList.
+func LintFile(filename string, src []byte, locked func(key string) bool) ([]Finding, error) {
+	f, err := nixast.ParseFile(filename, src)
+	if err != nil {
+		return nil, err
+	}
+	return lint(f, findCalls(f), locked)
+}
+
+func lint(f *nixast.File, calls []call, locked func(string) bool) ([]Finding, error) {
+	var out []Finding
+	for _, c := range calls {
+		ctx, ok := locate(f, c)
+		if !ok {
+			return nil, fmt.Errorf("locating the call at %s", f.Position(c.pos))
+		}
+		add := func(rule string, sev Severity, msg string) {
+			out = append(out, Finding{Pos: f.Position(c.pos), Rule: rule, Severity: sev, Msg: msg})
+		}
+		image := c.kind == "dockerImage" || c.kind == "pullDockerImage"
+		arg := "its argument"
+		if ctx.apply != nil {
+			arg = shortText(f, ctx.apply.Arg)
+		}
+		switch {
+		case image && ctx.interp:
+			add(RuleInString, SeverityError, "uptix."+c.kind+" inside a string gives a store path, not an image name; use the reference "+arg+" there and set imageFile on the container")
+		case image && ctx.def != nil && ctx.name == "image":
+			add(RuleOldStyle, SeverityError, "image is bound to an uptix."+c.kind+" call, which returns the image tarball now; set imageFile to the call and image = "+arg+" (uptix migrate does this)")
+		case image && ctx.def != nil && ctx.name == "imageFile" && ctx.direct:
+			if msg := checkSibling(f, ctx, c); msg != "" {
+				add(RuleImageMismatch, SeverityError, msg)
+			}
+		}
+		if c.kind == "pullDockerImage" {
+			add(RuleOldName, SeverityError, "pullDockerImage is the old name of dockerImage")
+		}
+		if c.unresolved != "" {
+			add(RuleUnresolved, SeverityWarning, "the argument is not a constant ("+c.unresolved+"), so uptix cannot find or update its lock entry")
+		}
+		if locked != nil {
+			for _, k := range c.keys {
+				if !locked(k) {
+					add(RuleNotLocked, SeverityError, fmt.Sprintf("%q has no entry in the lock file; run uptix update", k))
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// checkSibling compares the image next to `imageFile = CALL`: it must be
+// there, and name the image the call fetches.
+func checkSibling(f *nixast.File, ctx *context, c call) string {
+	set, ok := ctx.holder.(*nixast.AttrSet)
+	if !ok {
+		return ""
+	}
+	img := sibling(set, ctx.def, "image")
+	if img == nil {
+		if hasSibling(set, ctx.def, "image") {
+			return "" // inherited: cannot tell what it names
+		}
+		return "imageFile has no image next to it, so the container would pull the image from the registry; add image = " + shortText(f, ctx.apply.Arg)
+	}
+	if f.Text(img.Value) == f.Text(ctx.apply.Arg) {
+		return ""
+	}
+	s, ok := nixast.Unparen(img.Value).(*nixast.String)
+	if !ok || len(c.keys) != 1 {
+		return "" // not a constant: cannot tell
+	}
+	v, ok := s.ConstValue()
+	if !ok || sameImage(v, c.keys[0]) {
+		return ""
+	}
+	return fmt.Sprintf("image is %q but imageFile holds %q, so the container would pull %q from the registry; set image = %q", v, c.keys[0], v, c.keys[0])
+}
+
+// sibling returns the binding of prefix.name next to def in set.
+func sibling(set *nixast.AttrSet, def *nixast.AttrDef, name string) *nixast.AttrDef {
+	prefix, ok := staticPath(def.Path.Names[:len(def.Path.Names)-1])
+	if !ok {
+		return nil
+	}
+	want := append(prefix, name)
+	for _, b := range set.Bindings {
+		if d, ok := b.(*nixast.AttrDef); ok {
+			if p, ok := staticPath(d.Path.Names); ok && equalPath(p, want) {
+				return d
+			}
+		}
+	}
+	return nil
+}
+
+// sameImage compares two references the way Docker names images: the
+// docker.io/ and library/ prefixes and a :latest tag are implied.
+func sameImage(a, b string) bool {
+	return normalRef(a) == normalRef(b)
+}
+
+func normalRef(s string) string {
+	s = strings.TrimPrefix(s, "docker.io/")
+	s = strings.TrimPrefix(s, "index.docker.io/")
+	s = strings.TrimPrefix(s, "library/")
+	last := s[strings.LastIndex(s, "/")+1:]
+	if !strings.ContainsAny(last, ":@") {
+		s += ":latest"
+	}
+	return s
+}
