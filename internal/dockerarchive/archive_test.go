@@ -11,7 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/uptix-dev/uptix/internal/testreg"
@@ -268,4 +270,52 @@ type fakeLayer struct {
 
 func (l *fakeLayer) Compressed() (io.ReadCloser, error) {
 	return io.NopCloser(bytes.NewReader(l.blob)), nil
+}
+
+// TestAuthRanger hashes an image from a registry that wants basic
+// credentials, with ranged reads through the authenticating transport.
+func TestAuthRanger(t *testing.T) {
+	r := testreg.Start(t)
+	ctx := context.Background()
+	im := testreg.Simple(8, 3, testreg.Gzip, false)
+	d := r.MustPushImage(t, "private/app", "x", im)
+	r.RequireAuth("bob", "hunter2")
+	repo := mustRepo(t, r.Ref("private/app", "x"))
+	auth := &authn.Basic{Username: "bob", Password: "hunter2"}
+	img, err := remote.Image(repo.Digest(d.String()), remote.WithAuth(auth))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rg, err := NewRemoteRanger(ctx, repo, auth, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Reset()
+	got, err := Hash(ctx, img, "app", "x", WithRanger(rg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := r.Counts("private/app")
+	if c.BlobRangeGET != 3 || c.BlobGET != 3+1+3 {
+		t.Errorf("blob GETs %d (ranged %d), want 7 (3 ranged)", c.BlobGET, c.BlobRangeGET)
+	}
+	for _, rq := range r.Requests() {
+		if rq.Range != "" && rq.Status != http.StatusPartialContent {
+			t.Errorf("ranged request %s answered %d", rq.Path, rq.Status)
+		}
+	}
+	var buf bytes.Buffer
+	if err := Write(ctx, &buf, img, "app", "x"); err != nil {
+		t.Fatal(err)
+	}
+	if want := sri(buf.Bytes()); got != want {
+		t.Errorf("Hash = %s, Write's bytes hash to %s", got, want)
+	}
+	anon, err := NewRemoteRanger(ctx, repo, authn.Anonymous, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := anon.Tail(ctx, im.Layers[0].Digest(), int64(len(im.Layers[0].Blob)), 4); err == nil || !strings.Contains(err.Error(), "401") {
+		t.Errorf("anonymous ranged read from a registry that wants credentials: %v, want status 401", err)
+	}
 }

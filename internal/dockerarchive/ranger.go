@@ -6,8 +6,10 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
 // RemoteRanger reads blob tails from repo with HTTP Range requests. rt
@@ -49,4 +51,21 @@ func (r *remoteRanger) Tail(ctx context.Context, digest v1.Hash, size int64, n i
 		return nil, fmt.Errorf("fetching the end of blob %s: got %d bytes, want %d", digest, len(b), n)
 	}
 	return b, nil
+}
+
+// NewRemoteRanger is RemoteRanger with go-containerregistry's
+// authenticating transport (token exchange, basic auth) for repo's pull
+// scope built around rt (nil: http.DefaultTransport).
+func NewRemoteRanger(ctx context.Context, repo name.Repository, auth authn.Authenticator, rt http.RoundTripper) (Ranger, error) {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	if auth == nil {
+		auth = authn.Anonymous
+	}
+	t, err := transport.NewWithContext(ctx, repo.Registry, auth, rt, []string{repo.Scope(transport.PullScope)})
+	if err != nil {
+		return nil, fmt.Errorf("authenticating to %q: %w", repo.RegistryStr(), err)
+	}
+	return RemoteRanger(repo, t), nil
 }
