@@ -144,7 +144,7 @@ func (g *GitHub) BranchHead(ctx context.Context, owner, repo, branch string) (*G
 			} `json:"commit"`
 		} `json:"commit"`
 	}
-	err := g.getJSON(ctx, repoPath(owner, repo)+"/branches/"+escapeRef(branch), &body)
+	err := g.getJSON(ctx, ghRepoPath(owner, repo)+"/branches/"+ghEscapeRef(branch), &body)
 	if errors.Is(err, ErrGitHubNotFound) {
 		if rerr := g.checkRepo(ctx, owner, repo); rerr != nil {
 			return nil, rerr
@@ -161,7 +161,7 @@ func (g *GitHub) BranchHead(ctx context.Context, owner, repo, branch string) (*G
 	return &GitHubCommit{
 		SHA:           c.SHA,
 		Message:       c.Commit.Message,
-		Subject:       firstLine(c.Commit.Message),
+		Subject:       ghFirstLine(c.Commit.Message),
 		AuthorDate:    c.Commit.Author.Date,
 		CommitterDate: c.Commit.Committer.Date,
 	}, nil
@@ -178,7 +178,7 @@ func (g *GitHub) LatestRelease(ctx context.Context, owner, repo string) (*GitHub
 		PublishedAt time.Time `json:"published_at"`
 		CreatedAt   time.Time `json:"created_at"`
 	}
-	err := g.getJSON(ctx, repoPath(owner, repo)+"/releases/latest", &body)
+	err := g.getJSON(ctx, ghRepoPath(owner, repo)+"/releases/latest", &body)
 	if errors.Is(err, ErrGitHubNotFound) {
 		return nil, g.noRelease(ctx, owner, repo)
 	}
@@ -201,9 +201,9 @@ func (g *GitHub) noRelease(ctx context.Context, owner, repo string) error {
 	var tags []struct {
 		Name string `json:"name"`
 	}
-	err := g.getJSON(ctx, repoPath(owner, repo)+"/tags?per_page=1", &tags)
+	err := g.getJSON(ctx, ghRepoPath(owner, repo)+"/tags?per_page=1", &tags)
 	if errors.Is(err, ErrGitHubNotFound) {
-		return repoNotFound(owner, repo, g.Token != "")
+		return ghRepoNotFound(owner, repo, g.Token != "")
 	}
 	if err != nil {
 		return err
@@ -221,14 +221,14 @@ func (g *GitHub) noRelease(ctx context.Context, owner, repo string) error {
 // exist, and nil if it does.
 func (g *GitHub) checkRepo(ctx context.Context, owner, repo string) error {
 	var body struct{}
-	err := g.getJSON(ctx, repoPath(owner, repo), &body)
+	err := g.getJSON(ctx, ghRepoPath(owner, repo), &body)
 	if errors.Is(err, ErrGitHubNotFound) {
-		return repoNotFound(owner, repo, g.Token != "")
+		return ghRepoNotFound(owner, repo, g.Token != "")
 	}
 	return err
 }
 
-func repoNotFound(owner, repo string, hasToken bool) error {
+func ghRepoNotFound(owner, repo string, hasToken bool) error {
 	hint := ""
 	if !hasToken {
 		hint = " (if it is private, set GITHUB_TOKEN)"
@@ -274,7 +274,7 @@ func (g *GitHub) checkResponse(resp *http.Response) error {
 	_ = json.Unmarshal(body, &msg)
 	detail := g.redactString(strings.TrimSpace(msg.Message))
 
-	if rl := rateLimit(resp, detail); rl != nil {
+	if rl := ghRateLimit(resp, detail); rl != nil {
 		rl.HasToken = g.Token != ""
 		return rl
 	}
@@ -292,7 +292,7 @@ func (g *GitHub) checkResponse(resp *http.Response) error {
 
 // rateLimit recognises GitHub's primary and secondary rate limit
 // answers.
-func rateLimit(resp *http.Response, detail string) *GitHubRateLimitError {
+func ghRateLimit(resp *http.Response, detail string) *GitHubRateLimitError {
 	if resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusTooManyRequests {
 		return nil
 	}
@@ -328,13 +328,13 @@ func (g *GitHub) redact(err error) error {
 	return errors.New(g.redactString(err.Error()))
 }
 
-func repoPath(owner, repo string) string {
+func ghRepoPath(owner, repo string) string {
 	return "/repos/" + url.PathEscape(owner) + "/" + url.PathEscape(repo)
 }
 
-// escapeRef escapes a branch or tag name for a URL path, keeping its
+// ghEscapeRef escapes a branch or tag name for a URL path, keeping its
 // slashes.
-func escapeRef(ref string) string {
+func ghEscapeRef(ref string) string {
 	parts := strings.Split(ref, "/")
 	for i, p := range parts {
 		parts[i] = url.PathEscape(p)
@@ -342,7 +342,7 @@ func escapeRef(ref string) string {
 	return strings.Join(parts, "/")
 }
 
-func firstLine(s string) string {
+func ghFirstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return strings.TrimRight(line, "\r")
 }
@@ -350,7 +350,7 @@ func firstLine(s string) string {
 // archiveURL is the URL fetchFromGitHub downloads for rev.
 func (g *GitHub) archiveURL(owner, repo, rev string) string {
 	return g.archiveBase() + "/" + url.PathEscape(owner) + "/" + url.PathEscape(repo) +
-		"/archive/" + escapeRef(rev) + ".tar.gz"
+		"/archive/" + ghEscapeRef(rev) + ".tar.gz"
 }
 
 // HashArchive downloads the archive fetchFromGitHub fetches for rev and
@@ -375,7 +375,7 @@ func (g *GitHub) HashArchive(ctx context.Context, owner, repo, rev string) (*nix
 	}
 	var body io.Reader = resp.Body
 	if g.Progress != nil {
-		body = &progressReader{r: resp.Body, report: func(n int64) { g.Progress(owner, repo, n) }}
+		body = &ghProgressReader{r: resp.Body, report: func(n int64) { g.Progress(owner, repo, n) }}
 	}
 	h, err := g.Nar.HashTarball(body)
 	if err != nil {
@@ -384,13 +384,13 @@ func (g *GitHub) HashArchive(ctx context.Context, owner, repo, rev string) (*nix
 	return h, nil
 }
 
-type progressReader struct {
+type ghProgressReader struct {
 	r      io.Reader
 	n      int64
 	report func(int64)
 }
 
-func (p *progressReader) Read(b []byte) (int, error) {
+func (p *ghProgressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	if n > 0 {
 		p.n += int64(n)

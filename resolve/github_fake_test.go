@@ -12,45 +12,45 @@ import (
 	"time"
 )
 
-// fakeGitHub speaks the parts of the GitHub REST API and of github.com
+// ghFake speaks the parts of the GitHub REST API and of github.com
 // that the client uses, on 127.0.0.1.
-type fakeGitHub struct {
+type ghFake struct {
 	t     *testing.T
 	srv   *httptest.Server
 	token string // when set, API calls must carry it
 
 	mu       sync.Mutex
 	repos    map[string]bool                  // "owner/repo"
-	branches map[string]fakeCommit            // "owner/repo:branch"
-	releases map[string][]fakeRelease         // "owner/repo", newest first
+	branches map[string]ghFakeCommit          // "owner/repo:branch"
+	releases map[string][]ghFakeRelease       // "owner/repo", newest first
 	tags     map[string][]string              // "owner/repo"
 	archives map[string][]byte                // "owner/repo/rev"
 	limit    func(w http.ResponseWriter) bool // answers instead when true
-	log      []fakeRequest
+	log      []ghFakeRequest
 }
 
-type fakeCommit struct {
+type ghFakeCommit struct {
 	sha, message      string
 	author, committer time.Time
 }
 
-type fakeRelease struct {
+type ghFakeRelease struct {
 	tag                string
 	draft, prerelease  bool
 	published, created time.Time
 }
 
-type fakeRequest struct {
+type ghFakeRequest struct {
 	path, auth string
 }
 
-func newFakeGitHub(t *testing.T, token string) *fakeGitHub {
-	f := &fakeGitHub{
+func newGHFake(t *testing.T, token string) *ghFake {
+	f := &ghFake{
 		t:        t,
 		token:    token,
 		repos:    map[string]bool{},
-		branches: map[string]fakeCommit{},
-		releases: map[string][]fakeRelease{},
+		branches: map[string]ghFakeCommit{},
+		releases: map[string][]ghFakeRelease{},
 		tags:     map[string][]string{},
 		archives: map[string][]byte{},
 	}
@@ -61,7 +61,7 @@ func newFakeGitHub(t *testing.T, token string) *fakeGitHub {
 
 // client returns a GitHub client pointed at the fake server: the API
 // under /api/v3 as on GitHub Enterprise, archives at the root.
-func (f *fakeGitHub) client() *GitHub {
+func (f *ghFake) client() *GitHub {
 	return &GitHub{
 		APIBase:     f.srv.URL + "/api/v3",
 		ArchiveBase: f.srv.URL,
@@ -70,16 +70,16 @@ func (f *fakeGitHub) client() *GitHub {
 	}
 }
 
-func (f *fakeGitHub) requests() []fakeRequest {
+func (f *ghFake) requests() []ghFakeRequest {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return append([]fakeRequest(nil), f.log...)
+	return append([]ghFakeRequest(nil), f.log...)
 }
 
-func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
+func (f *ghFake) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.log = append(f.log, fakeRequest{path: r.URL.Path, auth: r.Header.Get("Authorization")})
+	f.log = append(f.log, ghFakeRequest{path: r.URL.Path, auth: r.Header.Get("Authorization")})
 
 	if api, ok := strings.CutPrefix(r.URL.Path, "/api/v3"); ok {
 		if f.token != "" && r.Header.Get("Authorization") != "Bearer "+f.token {
@@ -116,30 +116,30 @@ func (f *fakeGitHub) serve(w http.ResponseWriter, r *http.Request) {
 	http.NotFound(w, r)
 }
 
-func (f *fakeGitHub) serveAPI(w http.ResponseWriter, r *http.Request, path string) {
+func (f *ghFake) serveAPI(w http.ResponseWriter, r *http.Request, path string) {
 	rest, ok := strings.CutPrefix(path, "/repos/")
 	if !ok {
-		apiNotFound(w)
+		ghAPINotFound(w)
 		return
 	}
 	parts := strings.SplitN(rest, "/", 3)
 	if len(parts) < 2 || !f.repos[parts[0]+"/"+parts[1]] {
-		apiNotFound(w)
+		ghAPINotFound(w)
 		return
 	}
 	repo := parts[0] + "/" + parts[1]
 	if len(parts) == 2 {
-		writeJSON(w, map[string]any{"full_name": repo})
+		ghWriteJSON(w, map[string]any{"full_name": repo})
 		return
 	}
 	switch sub := parts[2]; {
 	case strings.HasPrefix(sub, "branches/"):
 		c, ok := f.branches[repo+":"+strings.TrimPrefix(sub, "branches/")]
 		if !ok {
-			apiNotFound(w)
+			ghAPINotFound(w)
 			return
 		}
-		writeJSON(w, map[string]any{
+		ghWriteJSON(w, map[string]any{
 			"name": strings.TrimPrefix(sub, "branches/"),
 			"commit": map[string]any{
 				"sha": c.sha,
@@ -158,10 +158,10 @@ func (f *fakeGitHub) serveAPI(w http.ResponseWriter, r *http.Request, path strin
 			if rel.draft || rel.prerelease {
 				continue
 			}
-			writeJSON(w, releaseJSON(rel))
+			ghWriteJSON(w, ghReleaseJSON(rel))
 			return
 		}
-		apiNotFound(w)
+		ghAPINotFound(w)
 	case sub == "tags":
 		if r.URL.Query().Get("per_page") == "" {
 			f.t.Errorf("tags listed without per_page")
@@ -173,13 +173,13 @@ func (f *fakeGitHub) serveAPI(w http.ResponseWriter, r *http.Request, path strin
 		if list == nil {
 			list = []map[string]any{}
 		}
-		writeJSON(w, list)
+		ghWriteJSON(w, list)
 	default:
-		apiNotFound(w)
+		ghAPINotFound(w)
 	}
 }
 
-func releaseJSON(rel fakeRelease) map[string]any {
+func ghReleaseJSON(rel ghFakeRelease) map[string]any {
 	m := map[string]any{
 		"tag_name":   rel.tag,
 		"name":       "Release " + rel.tag,
@@ -195,19 +195,19 @@ func releaseJSON(rel fakeRelease) map[string]any {
 	return m
 }
 
-func apiNotFound(w http.ResponseWriter) {
+func ghAPINotFound(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusNotFound)
 	fmt.Fprint(w, `{"message":"Not Found","documentation_url":"https://docs.github.com/rest"}`)
 }
 
-func writeJSON(w http.ResponseWriter, v any) {
+func ghWriteJSON(w http.ResponseWriter, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(v)
 }
 
 // paths lists the request paths in order, for assertions.
-func paths(reqs []fakeRequest) []string {
+func ghPaths(reqs []ghFakeRequest) []string {
 	var out []string
 	for _, r := range reqs {
 		out = append(out, r.path)
@@ -215,7 +215,7 @@ func paths(reqs []fakeRequest) []string {
 	return out
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+func narSortedKeys[V any](m map[string]V) []string {
 	var keys []string
 	for k := range m {
 		keys = append(keys, k)

@@ -49,22 +49,22 @@ func (g *GitHub) prefetchGit(ctx context.Context, owner, repo, rev string, o Git
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
-		msg := lastLines(stderr.String(), 5)
+		msg := ghLastLines(stderr.String(), 5)
 		if msg != "" {
 			err = fmt.Errorf("%w: %s", err, msg)
 		}
 		return nil, fmt.Errorf("running nix-prefetch-git for %q at %q: %w", gitURL, rev, err)
 	}
-	h, err := parsePrefetchGit(stdout.Bytes())
+	h, err := ghParsePrefetchGit(stdout.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("reading nix-prefetch-git's output for %q: %w", gitURL, err)
 	}
 	return h, nil
 }
 
-// parsePrefetchGit reads nix-prefetch-git's JSON: "hash" (SRI, newer
+// ghParsePrefetchGit reads nix-prefetch-git's JSON: "hash" (SRI, newer
 // versions) or "sha256" (base-32, hexadecimal or SRI).
-func parsePrefetchGit(out []byte) (*nixhash.Hash, error) {
+func ghParsePrefetchGit(out []byte) (*nixhash.Hash, error) {
 	var info struct {
 		Hash   string `json:"hash"`
 		SHA256 string `json:"sha256"`
@@ -91,7 +91,7 @@ func parsePrefetchGit(out []byte) (*nixhash.Hash, error) {
 	return &h.Hash, nil
 }
 
-func lastLines(s string, n int) string {
+func ghLastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]

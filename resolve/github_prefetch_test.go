@@ -10,10 +10,10 @@ import (
 	"github.com/nix-community/go-nix/pkg/nixhash"
 )
 
-// fakePrefetchGit installs a nix-prefetch-git stand-in that records its
+// ghFakePrefetchGit installs a nix-prefetch-git stand-in that records its
 // arguments and prints output; it returns the program and the file its
 // arguments go to.
-func fakePrefetchGit(t *testing.T, output string, exit int) (prog, argsFile string) {
+func ghFakePrefetchGit(t *testing.T, output string, exit int) (prog, argsFile string) {
 	t.Helper()
 	dir := t.TempDir()
 	argsFile = filepath.Join(dir, "args")
@@ -35,7 +35,7 @@ func fakePrefetchGit(t *testing.T, output string, exit int) (prog, argsFile stri
 	return prog, argsFile
 }
 
-func readArgs(t *testing.T, file string) string {
+func ghReadArgs(t *testing.T, file string) string {
 	t.Helper()
 	b, err := os.ReadFile(file)
 	if err != nil {
@@ -45,39 +45,39 @@ func readArgs(t *testing.T, file string) string {
 }
 
 const (
-	prefetchBase32 = "0pag17288a9yd0n6x0q2wrxzn58f9lzq06bszq9jmajcy3rbbys2"
-	prefetchSRI    = "sha256-Qvu18vBMqioT/noZgD9NDhX7e+YCg24saD4phMQJT10="
+	ghPrefetchBase32 = "0pag17288a9yd0n6x0q2wrxzn58f9lzq06bszq9jmajcy3rbbys2"
+	ghPrefetchSRI    = "sha256-Qvu18vBMqioT/noZgD9NDhX7e+YCg24saD4phMQJT10="
 )
 
 func TestGitHubPrefetchGit(t *testing.T) {
-	f := newFakeGitHub(t, testToken)
+	f := newGHFake(t, ghTestToken)
 	f.repos["o/r"] = true
-	f.branches["o/r:main"] = fakeCommit{sha: testSHA, message: "with submodules", author: authorDate}
+	f.branches["o/r:main"] = ghFakeCommit{sha: ghTestSHA, message: "with submodules", author: ghAuthorDate}
 	// Older nix-prefetch-git: base-32 "sha256", progress before the JSON.
-	out := "git revision is " + testSHA + "\n" + `{
+	out := "git revision is " + ghTestSHA + "\n" + `{
   "url": "` + f.srv.URL + `/o/r.git",
-  "rev": "` + testSHA + `",
+  "rev": "` + ghTestSHA + `",
   "date": "2024-11-01T14:32:10+00:00",
   "path": "/nix/store/xxx-r",
-  "sha256": "` + prefetchBase32 + `",
+  "sha256": "` + ghPrefetchBase32 + `",
   "fetchLFS": false,
   "fetchSubmodules": true,
   "deepClone": false,
   "leaveDotGit": false
 }
 `
-	prog, argsFile := fakePrefetchGit(t, out, 0)
+	prog, argsFile := ghFakePrefetchGit(t, out, 0)
 	gh := f.client()
 	gh.PrefetchGit = prog
 	res, err := gh.Branch(context.Background(), "o", "r", "main", GitHubOptions{FetchSubmodules: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantArgs := "--quiet --no-deepClone --fetch-submodules --url " + f.srv.URL + "/o/r.git --rev " + testSHA
-	if got := readArgs(t, argsFile); got != wantArgs {
+	wantArgs := "--quiet --no-deepClone --fetch-submodules --url " + f.srv.URL + "/o/r.git --rev " + ghTestSHA
+	if got := ghReadArgs(t, argsFile); got != wantArgs {
 		t.Errorf("nix-prefetch-git %s\nwant             %s", got, wantArgs)
 	}
-	if res.SHA256 != prefetchBase32 || res.SRI() != prefetchSRI {
+	if res.SHA256 != ghPrefetchBase32 || res.SRI() != ghPrefetchSRI {
 		t.Errorf("hash %s / %s", res.SHA256, res.SRI())
 	}
 	lock := res.Lock()
@@ -93,7 +93,7 @@ func TestGitHubPrefetchGit(t *testing.T) {
 
 func TestGitHubPrefetchGitFlags(t *testing.T) {
 	// Newer nix-prefetch-git also prints an SRI "hash".
-	out := `{"rev":"` + testSHA + `","sha256":"` + prefetchBase32 + `","hash":"` + prefetchSRI + `"}`
+	out := `{"rev":"` + ghTestSHA + `","sha256":"` + ghPrefetchBase32 + `","hash":"` + ghPrefetchSRI + `"}`
 	cases := []struct {
 		o    GitHubOptions
 		args string
@@ -103,17 +103,17 @@ func TestGitHubPrefetchGitFlags(t *testing.T) {
 		{GitHubOptions{true, true, true}, "--quiet --deepClone --fetch-submodules --leave-dotGit"},
 	}
 	for _, c := range cases {
-		prog, argsFile := fakePrefetchGit(t, out, 0)
+		prog, argsFile := ghFakePrefetchGit(t, out, 0)
 		gh := &GitHub{ArchiveBase: "https://git.example.com/", PrefetchGit: prog}
 		h, err := gh.HashRev(context.Background(), "o", "r", "v1.0", c.o)
 		if err != nil {
 			t.Fatal(err)
 		}
 		want := c.args + " --url https://git.example.com/o/r.git --rev v1.0"
-		if got := readArgs(t, argsFile); got != want {
+		if got := ghReadArgs(t, argsFile); got != want {
 			t.Errorf("%+v: args %q, want %q", c.o, got, want)
 		}
-		if h.Format(nixhash.SRI, true) != prefetchSRI {
+		if h.Format(nixhash.SRI, true) != ghPrefetchSRI {
 			t.Errorf("%+v: hash %s", c.o, h.Format(nixhash.SRI, true))
 		}
 	}
@@ -122,7 +122,7 @@ func TestGitHubPrefetchGitFlags(t *testing.T) {
 func TestGitHubPrefetchGitMissing(t *testing.T) {
 	t.Setenv("PATH", t.TempDir())
 	gh := &GitHub{}
-	_, err := gh.HashRev(context.Background(), "o", "r", testSHA, GitHubOptions{DeepClone: true})
+	_, err := gh.HashRev(context.Background(), "o", "r", ghTestSHA, GitHubOptions{DeepClone: true})
 	want := "uptix hashes that clone with nix-prefetch-git, which was not found " +
 		"(install it, for example with `nix profile install nixpkgs#nix-prefetch-git`)"
 	if err == nil || !strings.Contains(err.Error(), want) {
@@ -131,18 +131,18 @@ func TestGitHubPrefetchGitMissing(t *testing.T) {
 }
 
 func TestGitHubPrefetchGitFails(t *testing.T) {
-	prog, _ := fakePrefetchGit(t, "", 1)
+	prog, _ := ghFakePrefetchGit(t, "", 1)
 	gh := &GitHub{PrefetchGit: prog}
-	_, err := gh.HashRev(context.Background(), "o", "r", testSHA, GitHubOptions{FetchSubmodules: true})
-	if err == nil || !strings.Contains(err.Error(), `running nix-prefetch-git for "https://github.com/o/r.git" at "`+testSHA+`": exit status 1`) ||
+	_, err := gh.HashRev(context.Background(), "o", "r", ghTestSHA, GitHubOptions{FetchSubmodules: true})
+	if err == nil || !strings.Contains(err.Error(), `running nix-prefetch-git for "https://github.com/o/r.git" at "`+ghTestSHA+`": exit status 1`) ||
 		!strings.Contains(err.Error(), "fatal: could not read from remote repository") {
 		t.Fatalf("err = %v", err)
 	}
 
 	for _, out := range []string{"not json", `{"rev":"x"}`, `{"sha256":"tooshort"}`} {
-		prog, _ := fakePrefetchGit(t, out, 0)
+		prog, _ := ghFakePrefetchGit(t, out, 0)
 		gh := &GitHub{PrefetchGit: prog}
-		_, err := gh.HashRev(context.Background(), "o", "r", testSHA, GitHubOptions{LeaveDotGit: true})
+		_, err := gh.HashRev(context.Background(), "o", "r", ghTestSHA, GitHubOptions{LeaveDotGit: true})
 		if err == nil || !strings.Contains(err.Error(), "reading nix-prefetch-git's output") {
 			t.Errorf("output %q: err = %v", out, err)
 		}

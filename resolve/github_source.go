@@ -128,7 +128,7 @@ func (r *SourceResult) Metadata() GitHubMetadata {
 	}
 	if r.Type == GitHubBranchType {
 		m.SelectedVersion = r.Branch
-		m.ResolvedVersion = shortCommit(r.Rev, r.Commit)
+		m.ResolvedVersion = ghShortCommit(r.Rev, r.Commit)
 		m.Description = fmt.Sprintf("GitHub branch %s from %s", r.Branch, name)
 		return m
 	}
@@ -138,8 +138,8 @@ func (r *SourceResult) Metadata() GitHubMetadata {
 	return m
 }
 
-// shortCommit formats "<7-char sha> (<subject, cut to 50 characters>...)".
-func shortCommit(rev string, c *GitHubCommit) string {
+// ghShortCommit formats "<7-char sha> (<subject, cut to 50 characters>...)".
+func ghShortCommit(rev string, c *GitHubCommit) string {
 	short := rev
 	if len(short) > 7 {
 		short = short[:7]
@@ -157,7 +157,7 @@ func shortCommit(rev string, c *GitHubCommit) string {
 // Branch resolves the head of a branch and computes the hash
 // fetchFromGitHub will check for it. At most one opts is used.
 func (g *GitHub) Branch(ctx context.Context, owner, repo, branch string, opts ...GitHubOptions) (*SourceResult, error) {
-	o := firstOptions(opts)
+	o := ghFirstOptions(opts)
 	res, err := g.branch(ctx, owner, repo, branch, o)
 	if err != nil {
 		return nil, fmt.Errorf("resolving GitHub branch %q: %w", owner+"/"+repo+":"+branch, err)
@@ -184,7 +184,7 @@ func (g *GitHub) branch(ctx context.Context, owner, repo, branch string, o GitHu
 // Release resolves the latest published release and computes the hash
 // fetchFromGitHub will check for its tag. At most one opts is used.
 func (g *GitHub) Release(ctx context.Context, owner, repo string, opts ...GitHubOptions) (*SourceResult, error) {
-	o := firstOptions(opts)
+	o := ghFirstOptions(opts)
 	res, err := g.release(ctx, owner, repo, o)
 	if err != nil {
 		return nil, fmt.Errorf("resolving GitHub release of %q: %w", owner+"/"+repo, err)
@@ -217,7 +217,7 @@ func (g *GitHub) HashRev(ctx context.Context, owner, repo, rev string, o GitHubO
 	return g.HashArchive(ctx, owner, repo, rev)
 }
 
-func firstOptions(opts []GitHubOptions) GitHubOptions {
+func ghFirstOptions(opts []GitHubOptions) GitHubOptions {
 	if len(opts) == 0 {
 		return GitHubOptions{}
 	}

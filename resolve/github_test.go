@@ -19,22 +19,22 @@ import (
 )
 
 const (
-	testToken = "ghp_uptixTestToken0123456789abcdef"
-	testSHA   = "b28012d8b7f8ef54492c66f3a77074391e9818b9"
+	ghTestToken = "ghp_uptixTestToken0123456789abcdef"
+	ghTestSHA   = "b28012d8b7f8ef54492c66f3a77074391e9818b9"
 )
 
 var (
-	authorDate    = time.Date(2024, 11, 1, 14, 32, 10, 0, time.UTC)
-	committerDate = time.Date(2024, 11, 2, 8, 0, 0, 0, time.UTC)
+	ghAuthorDate    = time.Date(2024, 11, 1, 14, 32, 10, 0, time.UTC)
+	ghCommitterDate = time.Date(2024, 11, 2, 8, 0, 0, 0, time.UTC)
 )
 
-// gitArchive returns the git-archive style test tarball.
-func gitArchive(t *testing.T) []byte {
-	return buildTar(t, 0, true, validNarCases()[0].ents...)
+// ghGitArchive returns the git-archive style test tarball.
+func ghGitArchive(t *testing.T) []byte {
+	return narBuildTar(t, 0, true, validNarCases()[0].ents...)
 }
 
-// entryJSON renders a result as the lock entry the lock file holds.
-func entryJSON(t *testing.T, r *SourceResult) string {
+// ghEntryJSON renders a result as the lock entry the lock file holds.
+func ghEntryJSON(t *testing.T, r *SourceResult) string {
 	t.Helper()
 	b, err := json.MarshalIndent(map[string]any{
 		r.Key(): map[string]any{"metadata": r.Metadata(), "lock": r.Lock()},
@@ -45,9 +45,9 @@ func entryJSON(t *testing.T, r *SourceResult) string {
 	return string(b) + "\n"
 }
 
-// checkGolden compares got with testdata/github/NAME; run with
+// ghCheckGolden compares got with testdata/github/NAME; run with
 // UPTIX_UPDATE_GOLDEN=1 to rewrite the file.
-func checkGolden(t *testing.T, name, got string) {
+func ghCheckGolden(t *testing.T, name, got string) {
 	t.Helper()
 	file := filepath.Join("testdata", "github", name)
 	if os.Getenv("UPTIX_UPDATE_GOLDEN") == "1" {
@@ -64,24 +64,24 @@ func checkGolden(t *testing.T, name, got string) {
 	}
 }
 
-// checkNoToken fails if the token appears in an error.
-func checkNoToken(t *testing.T, err error) {
+// ghCheckNoToken fails if the token appears in an error.
+func ghCheckNoToken(t *testing.T, err error) {
 	t.Helper()
-	if err != nil && strings.Contains(err.Error(), testToken) {
+	if err != nil && strings.Contains(err.Error(), ghTestToken) {
 		t.Fatalf("error shows the token: %v", err)
 	}
 }
 
 func TestGitHubBranch(t *testing.T) {
-	f := newFakeGitHub(t, testToken)
-	archive := gitArchive(t)
+	f := newGHFake(t, ghTestToken)
+	archive := ghGitArchive(t)
 	f.repos["luizribeiro/uptix"] = true
-	f.branches["luizribeiro/uptix:main"] = fakeCommit{
-		sha:     testSHA,
+	f.branches["luizribeiro/uptix:main"] = ghFakeCommit{
+		sha:     ghTestSHA,
 		message: "Add temperature calibration feature\n\nLonger body.\n",
-		author:  authorDate, committer: committerDate,
+		author:  ghAuthorDate, committer: ghCommitterDate,
 	}
-	f.archives["luizribeiro/uptix/"+testSHA] = archive
+	f.archives["luizribeiro/uptix/"+ghTestSHA] = archive
 
 	gh := f.client()
 	var progress int64
@@ -95,7 +95,7 @@ func TestGitHubBranch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "branch-entry.json", entryJSON(t, res))
+	ghCheckGolden(t, "branch-entry.json", ghEntryJSON(t, res))
 
 	want, err := NarHashTarball(bytes.NewReader(archive))
 	if err != nil {
@@ -104,7 +104,7 @@ func TestGitHubBranch(t *testing.T) {
 	if res.SHA256 != want.Format(nixhash.NixBase32, false) || res.SRI() != want.Format(nixhash.SRI, true) {
 		t.Errorf("hash %s / %s, want the archive's %s", res.SHA256, res.SRI(), want.Format(nixhash.SRI, true))
 	}
-	if res.Commit.CommitterDate != committerDate || res.Commit.Subject != "Add temperature calibration feature" {
+	if res.Commit.CommitterDate != ghCommitterDate || res.Commit.Subject != "Add temperature calibration feature" {
 		t.Errorf("commit = %+v", res.Commit)
 	}
 	if progress != int64(len(archive)) {
@@ -115,13 +115,13 @@ func TestGitHubBranch(t *testing.T) {
 	reqs := f.requests()
 	wantPaths := []string{
 		"/api/v3/repos/luizribeiro/uptix/branches/main",
-		"/luizribeiro/uptix/archive/" + testSHA + ".tar.gz",
-		"/codeload/luizribeiro/uptix/tar.gz/" + testSHA,
+		"/luizribeiro/uptix/archive/" + ghTestSHA + ".tar.gz",
+		"/codeload/luizribeiro/uptix/tar.gz/" + ghTestSHA,
 	}
-	if got := paths(reqs); !reflect.DeepEqual(got, wantPaths) {
+	if got := ghPaths(reqs); !reflect.DeepEqual(got, wantPaths) {
 		t.Fatalf("requests %q, want %q", got, wantPaths)
 	}
-	if reqs[0].auth != "Bearer "+testToken {
+	if reqs[0].auth != "Bearer "+ghTestToken {
 		t.Errorf("API call sent Authorization %q", reqs[0].auth)
 	}
 	for _, r := range reqs[1:] {
@@ -133,17 +133,17 @@ func TestGitHubBranch(t *testing.T) {
 
 // TestGitHubBranchMatchesNix hashes the served archive with Nix too.
 func TestGitHubBranchMatchesNix(t *testing.T) {
-	nix := newNixEnv(t)
-	f := newFakeGitHub(t, "")
-	archive := gitArchive(t)
+	nix := newNarNixEnv(t)
+	f := newGHFake(t, "")
+	archive := ghGitArchive(t)
 	f.repos["o/r"] = true
-	f.branches["o/r:main"] = fakeCommit{sha: testSHA, message: "m", author: authorDate}
-	f.archives["o/r/"+testSHA] = archive
+	f.branches["o/r:main"] = ghFakeCommit{sha: ghTestSHA, message: "m", author: ghAuthorDate}
+	f.archives["o/r/"+ghTestSHA] = archive
 	res, err := f.client().Branch(context.Background(), "o", "r", "main")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := nix.hashPath(t, gnuUnpack(t, archive)); res.SRI() != want {
+	if want := nix.hashPath(t, narGNUUnpack(t, archive)); res.SRI() != want {
 		t.Fatalf("hash %s, nix hash path %s", res.SRI(), want)
 	}
 	if f.requests()[0].auth != "" {
@@ -153,16 +153,16 @@ func TestGitHubBranchMatchesNix(t *testing.T) {
 
 func TestGitHubBranchSubject(t *testing.T) {
 	cases := []struct{ message, want string }{
-		{"short", testSHA[:7] + " (short)"},
-		{"first line\r\nsecond", testSHA[:7] + " (first line)"},
-		{strings.Repeat("x", 50), testSHA[:7] + " (" + strings.Repeat("x", 50) + ")"},
-		{strings.Repeat("y", 51) + "\nbody", testSHA[:7] + " (" + strings.Repeat("y", 50) + "...)"},
-		{strings.Repeat("ü", 60), testSHA[:7] + " (" + strings.Repeat("ü", 50) + "...)"},
-		{"", testSHA[:7] + " ()"},
+		{"short", ghTestSHA[:7] + " (short)"},
+		{"first line\r\nsecond", ghTestSHA[:7] + " (first line)"},
+		{strings.Repeat("x", 50), ghTestSHA[:7] + " (" + strings.Repeat("x", 50) + ")"},
+		{strings.Repeat("y", 51) + "\nbody", ghTestSHA[:7] + " (" + strings.Repeat("y", 50) + "...)"},
+		{strings.Repeat("ü", 60), ghTestSHA[:7] + " (" + strings.Repeat("ü", 50) + "...)"},
+		{"", ghTestSHA[:7] + " ()"},
 	}
 	for _, c := range cases {
-		r := &SourceResult{Type: GitHubBranchType, Rev: testSHA,
-			Commit: &GitHubCommit{Subject: firstLine(c.message)}}
+		r := &SourceResult{Type: GitHubBranchType, Rev: ghTestSHA,
+			Commit: &GitHubCommit{Subject: ghFirstLine(c.message)}}
 		if got := r.Metadata().ResolvedVersion; got != c.want {
 			t.Errorf("message %q: resolved_version %q, want %q", c.message, got, c.want)
 		}
@@ -170,27 +170,27 @@ func TestGitHubBranchSubject(t *testing.T) {
 }
 
 func TestGitHubBranchWithSlash(t *testing.T) {
-	f := newFakeGitHub(t, "")
+	f := newGHFake(t, "")
 	f.repos["o/r"] = true
-	f.branches["o/r:feature/x"] = fakeCommit{sha: testSHA, message: "m", author: authorDate}
+	f.branches["o/r:feature/x"] = ghFakeCommit{sha: ghTestSHA, message: "m", author: ghAuthorDate}
 	c, err := f.client().BranchHead(context.Background(), "o", "r", "feature/x")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.SHA != testSHA || f.requests()[0].path != "/api/v3/repos/o/r/branches/feature/x" {
-		t.Fatalf("commit %+v, requests %q", c, paths(f.requests()))
+	if c.SHA != ghTestSHA || f.requests()[0].path != "/api/v3/repos/o/r/branches/feature/x" {
+		t.Fatalf("commit %+v, requests %q", c, ghPaths(f.requests()))
 	}
 }
 
 func TestGitHubRelease(t *testing.T) {
-	f := newFakeGitHub(t, testToken)
-	archive := buildTar(t, 0, true, validNarCases()[2].ents...) // a single file
+	f := newGHFake(t, ghTestToken)
+	archive := narBuildTar(t, 0, true, validNarCases()[2].ents...) // a single file
 	f.repos["luizribeiro/uptix"] = true
-	f.releases["luizribeiro/uptix"] = []fakeRelease{
-		{tag: "v0.3.0-rc1", prerelease: true, published: authorDate.Add(48 * time.Hour)},
-		{tag: "v0.3.0", draft: true, created: authorDate.Add(24 * time.Hour)},
-		{tag: "v0.2.1", published: authorDate, created: authorDate.Add(-time.Hour)},
-		{tag: "v0.2.0", published: authorDate.Add(-240 * time.Hour)},
+	f.releases["luizribeiro/uptix"] = []ghFakeRelease{
+		{tag: "v0.3.0-rc1", prerelease: true, published: ghAuthorDate.Add(48 * time.Hour)},
+		{tag: "v0.3.0", draft: true, created: ghAuthorDate.Add(24 * time.Hour)},
+		{tag: "v0.2.1", published: ghAuthorDate, created: ghAuthorDate.Add(-time.Hour)},
+		{tag: "v0.2.0", published: ghAuthorDate.Add(-240 * time.Hour)},
 	}
 	f.archives["luizribeiro/uptix/v0.2.1"] = archive
 
@@ -198,37 +198,37 @@ func TestGitHubRelease(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "release-entry.json", entryJSON(t, res))
-	if res.Release.Tag != "v0.2.1" || !res.Release.Published.Equal(authorDate) {
+	ghCheckGolden(t, "release-entry.json", ghEntryJSON(t, res))
+	if res.Release.Tag != "v0.2.1" || !res.Release.Published.Equal(ghAuthorDate) {
 		t.Errorf("release = %+v", res.Release)
 	}
 	for _, r := range f.requests() {
 		isAPI := strings.HasPrefix(r.path, "/api/")
-		if isAPI != (r.auth == "Bearer "+testToken) {
+		if isAPI != (r.auth == "Bearer "+ghTestToken) {
 			t.Errorf("%s sent Authorization %q", r.path, r.auth)
 		}
 	}
 }
 
 func TestGitHubReleaseWithoutPublishedDate(t *testing.T) {
-	f := newFakeGitHub(t, "")
+	f := newGHFake(t, "")
 	f.repos["o/r"] = true
-	f.releases["o/r"] = []fakeRelease{{tag: "1.0", created: authorDate}}
+	f.releases["o/r"] = []ghFakeRelease{{tag: "1.0", created: ghAuthorDate}}
 	rel, err := f.client().LatestRelease(context.Background(), "o", "r")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rel.Tag != "1.0" || !rel.Published.Equal(authorDate) {
-		t.Fatalf("release = %+v, want tag 1.0 dated %s", rel, authorDate)
+	if rel.Tag != "1.0" || !rel.Published.Equal(ghAuthorDate) {
+		t.Fatalf("release = %+v, want tag 1.0 dated %s", rel, ghAuthorDate)
 	}
 }
 
 func TestGitHubReleaseErrors(t *testing.T) {
-	f := newFakeGitHub(t, testToken)
+	f := newGHFake(t, ghTestToken)
 	f.repos["o/tags-only"] = true
 	f.tags["o/tags-only"] = []string{"v2.0.0", "v1.0.0"}
 	f.repos["o/prerelease-only"] = true
-	f.releases["o/prerelease-only"] = []fakeRelease{{tag: "v1-beta", prerelease: true}}
+	f.releases["o/prerelease-only"] = []ghFakeRelease{{tag: "v1-beta", prerelease: true}}
 	f.tags["o/prerelease-only"] = []string{"v1-beta"}
 	f.repos["o/bare"] = true
 
@@ -240,7 +240,7 @@ func TestGitHubReleaseErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := f.client().Release(context.Background(), "o", c.repo)
-		checkNoToken(t, err)
+		ghCheckNoToken(t, err)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want %q", c.repo, err, c.want)
 		}
@@ -251,14 +251,14 @@ func TestGitHubReleaseErrors(t *testing.T) {
 }
 
 func TestGitHubNotFound(t *testing.T) {
-	f := newFakeGitHub(t, "")
+	f := newGHFake(t, "")
 	f.repos["o/r"] = true
-	f.branches["o/r:main"] = fakeCommit{sha: testSHA, message: "m", author: authorDate}
+	f.branches["o/r:main"] = ghFakeCommit{sha: ghTestSHA, message: "m", author: ghAuthorDate}
 	cases := []struct{ repo, branch, want string }{
 		{"r", "nope", `resolving GitHub branch "o/r:nope": branch "nope" of "o/r": not found on GitHub`},
 		{"gone", "main", `resolving GitHub branch "o/gone:main": repository "o/gone" (if it is private, set GITHUB_TOKEN): not found on GitHub`},
 		// The branch exists but the archive does not.
-		{"r", "main", `/o/r/archive/` + testSHA + `.tar.gz": not found on GitHub`},
+		{"r", "main", `/o/r/archive/` + ghTestSHA + `.tar.gz": not found on GitHub`},
 	}
 	for _, c := range cases {
 		_, err := f.client().Branch(context.Background(), "o", c.repo, c.branch)
@@ -270,7 +270,7 @@ func TestGitHubNotFound(t *testing.T) {
 
 func TestGitHubRateLimit(t *testing.T) {
 	reset := time.Date(2026, 12, 3, 18, 0, 0, 0, time.UTC)
-	f := newFakeGitHub(t, "")
+	f := newGHFake(t, "")
 	f.repos["o/r"] = true
 	f.limit = func(w http.ResponseWriter) bool {
 		w.Header().Set("X-RateLimit-Limit", "60")
@@ -291,7 +291,7 @@ func TestGitHubRateLimit(t *testing.T) {
 	}
 
 	// Secondary limit: 429 with Retry-After, and a token already set.
-	f.token = testToken
+	f.token = ghTestToken
 	f.limit = func(w http.ResponseWriter) bool {
 		w.Header().Set("Retry-After", "120")
 		w.WriteHeader(http.StatusTooManyRequests)
@@ -300,7 +300,7 @@ func TestGitHubRateLimit(t *testing.T) {
 	}
 	before := time.Now()
 	_, err = f.client().Release(context.Background(), "o", "r")
-	checkNoToken(t, err)
+	ghCheckNoToken(t, err)
 	if !errors.As(err, &rl) {
 		t.Fatalf("err = %v, want a GitHubRateLimitError", err)
 	}
@@ -314,21 +314,21 @@ func TestGitHubRateLimit(t *testing.T) {
 }
 
 func TestGitHubTokenNeverInErrors(t *testing.T) {
-	f := newFakeGitHub(t, "")
+	f := newGHFake(t, "")
 	f.repos["o/r"] = true
 	// A server that echoes the credentials in its error message.
 	f.limit = func(w http.ResponseWriter) bool {
 		w.WriteHeader(http.StatusInternalServerError)
-		fmt.Fprint(w, `{"message":"internal error for `+testToken+`"}`)
+		fmt.Fprint(w, `{"message":"internal error for `+ghTestToken+`"}`)
 		return true
 	}
 	gh := f.client()
-	gh.Token = testToken
+	gh.Token = ghTestToken
 	_, err := gh.Branch(context.Background(), "o", "r", "main")
 	if err == nil || !strings.Contains(err.Error(), "500 Internal Server Error") {
 		t.Fatalf("err = %v, want the 500 status", err)
 	}
-	checkNoToken(t, err)
+	ghCheckNoToken(t, err)
 
 	// A wrong token: 401 names GITHUB_TOKEN, not the token.
 	f.limit = nil
@@ -337,19 +337,19 @@ func TestGitHubTokenNeverInErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "GitHub rejected the credentials (401 Unauthorized): check GITHUB_TOKEN") {
 		t.Fatalf("err = %v, want a credentials error", err)
 	}
-	checkNoToken(t, err)
+	ghCheckNoToken(t, err)
 }
 
 func TestGitHubFromEnv(t *testing.T) {
-	t.Setenv("GITHUB_TOKEN", testToken)
-	if gh := GitHubFromEnv(); gh.Token != testToken || gh.apiBase() != DefaultGitHubAPIBase ||
+	t.Setenv("GITHUB_TOKEN", ghTestToken)
+	if gh := GitHubFromEnv(); gh.Token != ghTestToken || gh.apiBase() != DefaultGitHubAPIBase ||
 		gh.archiveBase() != DefaultGitHubArchiveBase {
 		t.Fatalf("GitHubFromEnv() = %s", gh)
 	}
 	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
 		gh := GitHubFromEnv()
 		for _, v := range []any{gh, *gh} {
-			if s := fmt.Sprintf(format, v); strings.Contains(s, testToken) || !strings.Contains(s, "token set") {
+			if s := fmt.Sprintf(format, v); strings.Contains(s, ghTestToken) || !strings.Contains(s, "token set") {
 				t.Errorf("Sprintf(%q, %T) = %q", format, v, s)
 			}
 		}

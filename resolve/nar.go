@@ -58,24 +58,24 @@ func (o NarHashOptions) HashTarball(r io.Reader) (*nixhash.Hash, error) {
 	}
 	defer store.close()
 
-	stream, err := decompress(r)
+	stream, err := narDecompress(r)
 	if err != nil {
 		return nil, err
 	}
-	root, err := readTarTree(stream, store)
+	root, err := narReadTar(stream, store)
 	if err != nil {
 		return nil, err
 	}
-	out, err := stripRoot(root)
+	out, err := narStripRoot(root)
 	if err != nil {
 		return nil, err
 	}
 	return narHash(out, store)
 }
 
-// decompress undoes gzip compression if the stream starts with gzip's
+// narDecompress undoes gzip compression if the stream starts with gzip's
 // magic number, and otherwise returns the stream as is.
-func decompress(r io.Reader) (io.Reader, error) {
+func narDecompress(r io.Reader) (io.Reader, error) {
 	br := bufio.NewReaderSize(r, 64<<10)
 	magic, err := br.Peek(2)
 	if err != nil && !errors.Is(err, io.EOF) {
@@ -100,14 +100,14 @@ type narNode struct {
 	children map[string]*narNode
 }
 
-func newDir() *narNode {
+func narNewDir() *narNode {
 	return &narNode{kind: nar.TypeDirectory, children: map[string]*narNode{}}
 }
 
-// readTarTree unpacks the tar stream into a tree the way GNU tar would
+// narReadTar unpacks the tar stream into a tree the way GNU tar would
 // extract it into an empty directory, which the returned root stands for.
-func readTarTree(r io.Reader, store *narStore) (*narNode, error) {
-	root := newDir()
+func narReadTar(r io.Reader, store *narStore) (*narNode, error) {
+	root := narNewDir()
 	tr := tar.NewReader(r)
 	for {
 		hdr, err := tr.Next()
@@ -117,14 +117,14 @@ func readTarTree(r io.Reader, store *narStore) (*narNode, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading tar entry: %w", err)
 		}
-		if err := addTarEntry(root, hdr, tr, store); err != nil {
+		if err := narAddEntry(root, hdr, tr, store); err != nil {
 			return nil, fmt.Errorf("unpacking %q: %w", hdr.Name, err)
 		}
 	}
 }
 
-// addTarEntry adds one tar entry to the tree.
-func addTarEntry(root *narNode, hdr *tar.Header, r io.Reader, store *narStore) error {
+// narAddEntry adds one tar entry to the tree.
+func narAddEntry(root *narNode, hdr *tar.Header, r io.Reader, store *narStore) error {
 	switch hdr.Typeflag {
 	case tar.TypeXGlobalHeader:
 		// git archive's pax_global_header holds the commit id;
@@ -132,9 +132,9 @@ func addTarEntry(root *narNode, hdr *tar.Header, r io.Reader, store *narStore) e
 		return nil
 	case tar.TypeChar, tar.TypeBlock, tar.TypeFifo:
 		return fmt.Errorf("unsupported %s entry (fetchzip cannot unpack it)",
-			typeName(hdr.Typeflag))
+			narTypeName(hdr.Typeflag))
 	}
-	parts, err := tarPath(hdr.Name)
+	parts, err := narMemberPath(hdr.Name)
 	if err != nil {
 		return err
 	}
@@ -145,7 +145,7 @@ func addTarEntry(root *narNode, hdr *tar.Header, r io.Reader, store *narStore) e
 		if len(parts) == 0 {
 			return nil // "./": the directory being unpacked into
 		}
-		node = newDir()
+		node = narNewDir()
 	case tar.TypeReg, tar.TypeRegA, tar.TypeCont, tar.TypeGNUSparse:
 		blob, err := store.put(r, hdr.Size)
 		if err != nil {
@@ -158,7 +158,11 @@ func addTarEntry(root *narNode, hdr *tar.Header, r io.Reader, store *narStore) e
 		}
 		node = &narNode{kind: nar.TypeSymlink, target: hdr.Linkname}
 	case tar.TypeLink:
-		node, err = lookupLink(root, hdr.Linkname)
+		target := narLinkPath(hdr.Linkname)
+		if slices.Equal(parts, target) && narFind(root, target) != nil {
+			return nil // a link to itself leaves the entry as it is
+		}
+		node, err = narLookupLink(root, hdr.Linkname)
 		if err != nil {
 			return err
 		}
@@ -168,25 +172,15 @@ func addTarEntry(root *narNode, hdr *tar.Header, r io.Reader, store *narStore) e
 	if len(parts) == 0 {
 		return fmt.Errorf("entry names the top directory itself")
 	}
-	return place(root, parts, node)
+	return narPlace(root, parts, node)
 }
 
-// lookupLink finds the target of a hard link. The link gets a copy of
+// narLookupLink finds the target of a hard link. The link gets a copy of
 // the node: a later entry that replaces the target leaves the link as
 // it was, as with GNU tar.
-func lookupLink(root *narNode, name string) (*narNode, error) {
-	parts := linkPath(name)
-	n := root
-	for _, p := range parts {
-		if n.kind != nar.TypeDirectory {
-			n = nil
-			break
-		}
-		n = n.children[p]
-		if n == nil {
-			break
-		}
-	}
+func narLookupLink(root *narNode, name string) (*narNode, error) {
+	parts := narLinkPath(name)
+	n := narFind(root, parts)
 	if n == nil || len(parts) == 0 {
 		return nil, fmt.Errorf("hard link to %q, which is not in the archive before it", name)
 	}
@@ -197,20 +191,35 @@ func lookupLink(root *narNode, name string) (*narNode, error) {
 	return &c, nil
 }
 
+// narFind returns the node at parts below root, or nil.
+func narFind(root *narNode, parts []string) *narNode {
+	n := root
+	for _, p := range parts {
+		if n.kind != nar.TypeDirectory {
+			return nil
+		}
+		n = n.children[p]
+		if n == nil {
+			return nil
+		}
+	}
+	return n
+}
+
 // place puts node at the path parts below root, creating missing parent
 // directories. Directories merge; anything else replaces what was there,
 // except a directory that is not empty (GNU tar fails on those).
-func place(root *narNode, parts []string, node *narNode) error {
+func narPlace(root *narNode, parts []string, node *narNode) error {
 	dir := root
 	for i, p := range parts[:len(parts)-1] {
 		next := dir.children[p]
 		switch {
 		case next == nil:
-			next = newDir()
+			next = narNewDir()
 			dir.children[p] = next
 		case next.kind != nar.TypeDirectory:
 			return fmt.Errorf("%q is a %s, not a directory",
-				strings.Join(parts[:i+1], "/"), kindName(next.kind))
+				strings.Join(parts[:i+1], "/"), narKindName(next.kind))
 		}
 		dir = next
 	}
@@ -224,16 +233,16 @@ func place(root *narNode, parts []string, node *narNode) error {
 		// Directories merge; the later entry's metadata does not matter.
 	case old.kind == nar.TypeDirectory && len(old.children) > 0:
 		return fmt.Errorf("a %s would replace the non-empty directory of the same name",
-			kindName(node.kind))
+			narKindName(node.kind))
 	default:
 		dir.children[name] = node
 	}
 	return nil
 }
 
-// tarPath splits a member name into components the way GNU tar resolves
+// narMemberPath splits a member name into components the way GNU tar resolves
 // it: leading slashes and "." components go, ".." is refused.
-func tarPath(name string) ([]string, error) {
+func narMemberPath(name string) ([]string, error) {
 	var parts []string
 	for p := range strings.SplitSeq(name, "/") {
 		switch p {
@@ -247,10 +256,10 @@ func tarPath(name string) ([]string, error) {
 	return parts, nil
 }
 
-// linkPath splits a hard link's target the way GNU tar resolves it:
+// narLinkPath splits a hard link's target the way GNU tar resolves it:
 // unlike member names, a target with ".." is not refused; everything up
 // to its last ".." component is dropped, as are leading slashes.
-func linkPath(name string) []string {
+func narLinkPath(name string) []string {
 	var parts []string
 	for p := range strings.SplitSeq(name, "/") {
 		switch p {
@@ -268,8 +277,8 @@ func linkPath(name string) []string {
 // stripRoot applies fetchzip's stripRoot rule to the unpacked directory:
 // a single directory becomes the output, a single file is placed inside
 // an output directory, anything else fails.
-func stripRoot(root *narNode) (*narNode, error) {
-	names := sortedNames(root)
+func narStripRoot(root *narNode) (*narNode, error) {
+	names := narSortedNames(root)
 	if len(names) != 1 {
 		shown := names
 		if len(shown) > 5 {
@@ -292,7 +301,7 @@ func stripRoot(root *narNode) (*narNode, error) {
 	}
 }
 
-func sortedNames(dir *narNode) []string {
+func narSortedNames(dir *narNode) []string {
 	names := make([]string, 0, len(dir.children))
 	for name := range dir.children {
 		names = append(names, name)
@@ -342,7 +351,7 @@ func writeNarNode(w *nar.Writer, path string, n *narNode, store *narStore) error
 		if prefix != "/" {
 			prefix += "/"
 		}
-		for _, name := range sortedNames(n) {
+		for _, name := range narSortedNames(n) {
 			if err := writeNarNode(w, prefix+name, n.children[name], store); err != nil {
 				return err
 			}
@@ -416,7 +425,7 @@ func (s *narStore) close() {
 	}
 }
 
-func typeName(flag byte) string {
+func narTypeName(flag byte) string {
 	switch flag {
 	case tar.TypeChar:
 		return "character device"
@@ -428,7 +437,7 @@ func typeName(flag byte) string {
 	return fmt.Sprintf("type %q", flag)
 }
 
-func kindName(t nar.NodeType) string {
+func narKindName(t nar.NodeType) string {
 	switch t {
 	case nar.TypeDirectory:
 		return "directory"

@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// tarEnt is one entry of a test archive.
-type tarEnt struct {
+// narTarEnt is one entry of a test archive.
+type narTarEnt struct {
 	name string
 	typ  byte
 	mode int64
@@ -21,39 +21,39 @@ type tarEnt struct {
 	pax  map[string]string
 }
 
-func tfile(name, body string) tarEnt {
-	return tarEnt{name: name, typ: tar.TypeReg, mode: 0o644, body: body}
+func nfile(name, body string) narTarEnt {
+	return narTarEnt{name: name, typ: tar.TypeReg, mode: 0o644, body: body}
 }
 
-func tmode(name, body string, mode int64) tarEnt {
-	return tarEnt{name: name, typ: tar.TypeReg, mode: mode, body: body}
+func nmode(name, body string, mode int64) narTarEnt {
+	return narTarEnt{name: name, typ: tar.TypeReg, mode: mode, body: body}
 }
 
-func tdir(name string) tarEnt {
-	return tarEnt{name: name, typ: tar.TypeDir, mode: 0o755}
+func ndir(name string) narTarEnt {
+	return narTarEnt{name: name, typ: tar.TypeDir, mode: 0o755}
 }
 
-func tsym(name, target string) tarEnt {
-	return tarEnt{name: name, typ: tar.TypeSymlink, mode: 0o777, link: target}
+func nsym(name, target string) narTarEnt {
+	return narTarEnt{name: name, typ: tar.TypeSymlink, mode: 0o777, link: target}
 }
 
-func thard(name, target string) tarEnt {
-	return tarEnt{name: name, typ: tar.TypeLink, mode: 0o644, link: target}
+func nhard(name, target string) narTarEnt {
+	return narTarEnt{name: name, typ: tar.TypeLink, mode: 0o644, link: target}
 }
 
-func tspecial(name string, typ byte) tarEnt {
-	return tarEnt{name: name, typ: typ, mode: 0o644}
+func nspecial(name string, typ byte) narTarEnt {
+	return narTarEnt{name: name, typ: typ, mode: 0o644}
 }
 
-// tglobal is the pax global header git archive writes first.
-func tglobal(commit string) tarEnt {
-	return tarEnt{name: "pax_global_header", typ: tar.TypeXGlobalHeader,
+// nglobal is the pax global header git archive writes first.
+func nglobal(commit string) narTarEnt {
+	return narTarEnt{name: "pax_global_header", typ: tar.TypeXGlobalHeader,
 		pax: map[string]string{"comment": commit}}
 }
 
-// buildTar writes the entries as a tar stream in the given format
+// narBuildTar writes the entries as a tar stream in the given format
 // (tar.FormatUnknown lets archive/tar choose), gzip-compressed if gz.
-func buildTar(t testing.TB, format tar.Format, gz bool, ents ...tarEnt) []byte {
+func narBuildTar(t testing.TB, format tar.Format, gz bool, ents ...narTarEnt) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	tw := tar.NewWriter(&buf)
@@ -78,7 +78,7 @@ func buildTar(t testing.TB, format tar.Format, gz bool, ents ...tarEnt) []byte {
 			if err := tw.Flush(); err != nil {
 				t.Fatal(err)
 			}
-			buf.Write(paxGlobalHeader(e.pax["comment"]))
+			buf.Write(narPaxGlobal(e.pax["comment"]))
 			continue
 		}
 		if err := tw.WriteHeader(hdr); err != nil {
@@ -105,9 +105,9 @@ func buildTar(t testing.TB, format tar.Format, gz bool, ents ...tarEnt) []byte {
 	return zbuf.Bytes()
 }
 
-// paxGlobalHeader returns a "pax_global_header" entry holding a
+// narPaxGlobal returns a "pax_global_header" entry holding a
 // comment record, laid out as git archive writes it.
-func paxGlobalHeader(comment string) []byte {
+func narPaxGlobal(comment string) []byte {
 	rec := " comment=" + comment + "\n"
 	n := len(rec)
 	for len(strconv.Itoa(n))+len(rec) != n {
@@ -143,13 +143,13 @@ func paxGlobalHeader(comment string) []byte {
 type narCase struct {
 	name   string
 	format tar.Format
-	ents   []tarEnt
+	ents   []narTarEnt
 }
 
-// bigBody is a file large enough to be spilled to disk.
-var bigBody = strings.Repeat("0123456789abcdef fetchzip spill test\n", 60000) // ~2.2 MB
+// narBigBody is a file large enough to be spilled to disk.
+var narBigBody = strings.Repeat("0123456789abcdef fetchzip spill test\n", 60000) // ~2.2 MB
 
-func longName(prefix string, n int) string {
+func narLongName(prefix string, n int) string {
 	return prefix + strings.Repeat("x", n-len(prefix))
 }
 
@@ -157,78 +157,78 @@ func longName(prefix string, n int) string {
 func validNarCases() []narCase {
 	top := "uptix-0123456789abcdef0123456789abcdef01234567/"
 	return []narCase{
-		{name: "git-archive", ents: []tarEnt{
-			tglobal("0123456789abcdef0123456789abcdef01234567"),
-			tdir(top),
-			tfile(top+"README.md", "# hello\n"),
-			tfile(top+".gitignore", "/result\n"),
-			tdir(top + "bin/"),
-			tmode(top+"bin/run.sh", "#!/bin/sh\necho hi\n", 0o755),
-			tmode(top+"bin/owner-only", "x", 0o700),
-			tmode(top+"bin/group-exec-only", "y", 0o654),
-			tsym(top+"link-to-readme", "README.md"),
-			tsym(top+"dangling", "../nowhere/at/all"),
-			tsym(top+"absolute", "/etc/passwd"),
-			tdir(top + "empty/"),
-			tdir(top + "a/"),
-			tfile(top+"a/b", "inside a"),
-			tfile(top+"a-b", "dash"),
-			tfile(top+"a.c", "dot"),
-			tfile(top+"a0", "zero"),
-			tfile(top+"A", "upper"),
-			tfile(top+"_", "underscore"),
-			tfile(top+"ünïcødé/日本語.txt", "unicode\n"),
-			tfile(top+"ünïcødé/ascii", "plain\n"),
-			tfile(top+longName("deep/", 150)+"/"+longName("f", 120), "long path\n"),
-			tsym(top+"long-link", longName("target-", 180)),
-			thard(top+"bin/hard-run", top+"bin/run.sh"),
-			thard(top+"hard-readme", top+"README.md"),
-			tfile(top+"empty-file", ""),
-			tfile(top+"big.txt", bigBody),
+		{name: "git-archive", ents: []narTarEnt{
+			nglobal("0123456789abcdef0123456789abcdef01234567"),
+			ndir(top),
+			nfile(top+"README.md", "# hello\n"),
+			nfile(top+".gitignore", "/result\n"),
+			ndir(top + "bin/"),
+			nmode(top+"bin/run.sh", "#!/bin/sh\necho hi\n", 0o755),
+			nmode(top+"bin/owner-only", "x", 0o700),
+			nmode(top+"bin/group-exec-only", "y", 0o654),
+			nsym(top+"link-to-readme", "README.md"),
+			nsym(top+"dangling", "../nowhere/at/all"),
+			nsym(top+"absolute", "/etc/passwd"),
+			ndir(top + "empty/"),
+			ndir(top + "a/"),
+			nfile(top+"a/b", "inside a"),
+			nfile(top+"a-b", "dash"),
+			nfile(top+"a.c", "dot"),
+			nfile(top+"a0", "zero"),
+			nfile(top+"A", "upper"),
+			nfile(top+"_", "underscore"),
+			nfile(top+"ünïcødé/日本語.txt", "unicode\n"),
+			nfile(top+"ünïcødé/ascii", "plain\n"),
+			nfile(top+narLongName("deep/", 150)+"/"+narLongName("f", 120), "long path\n"),
+			nsym(top+"long-link", narLongName("target-", 180)),
+			nhard(top+"bin/hard-run", top+"bin/run.sh"),
+			nhard(top+"hard-readme", top+"README.md"),
+			nfile(top+"empty-file", ""),
+			nfile(top+"big.txt", narBigBody),
 		}},
-		{name: "gnu-long-names", format: tar.FormatGNU, ents: []tarEnt{
-			tdir("r/"),
-			tfile("r/"+longName("gnu-", 200), "gnu long name\n"),
-			tsym("r/sym", longName("gnu-target-", 150)),
-			tmode("r/exe", "#!/bin/sh\n", 0o755),
+		{name: "gnu-long-names", format: tar.FormatGNU, ents: []narTarEnt{
+			ndir("r/"),
+			nfile("r/"+narLongName("gnu-", 200), "gnu long name\n"),
+			nsym("r/sym", narLongName("gnu-target-", 150)),
+			nmode("r/exe", "#!/bin/sh\n", 0o755),
 		}},
-		{name: "single-file", ents: []tarEnt{
-			tmode("tool.sh", "#!/bin/sh\necho tool\n", 0o755),
+		{name: "single-file", ents: []narTarEnt{
+			nmode("tool.sh", "#!/bin/sh\necho tool\n", 0o755),
 		}},
-		{name: "single-file-in-pax", ents: []tarEnt{
-			tglobal("feedface"),
-			tfile("notes.txt", "just one file\n"),
+		{name: "single-file-in-pax", ents: []narTarEnt{
+			nglobal("feedface"),
+			nfile("notes.txt", "just one file\n"),
 		}},
-		{name: "implicit-parents", ents: []tarEnt{
-			tfile("top/x/y/z.txt", "z"),
-			tfile("top/x/w.txt", "w"),
-			tfile("top/q", "q"),
+		{name: "implicit-parents", ents: []narTarEnt{
+			nfile("top/x/y/z.txt", "z"),
+			nfile("top/x/w.txt", "w"),
+			nfile("top/q", "q"),
 		}},
-		{name: "dot-slash-and-duplicates", ents: []tarEnt{
-			tdir("./"),
-			tdir("./top/"),
-			tfile("./top/dup", "first"),
-			tfile("top/other", "o"),
-			tfile("./top/dup", "second wins"),
-			tfile("top/was-file", "replaced by a directory"),
-			tdir("top/was-file/"),
-			tfile("top/was-file/inner", "i"),
-			tdir("top/was-empty-dir/"),
-			tfile("top/was-empty-dir", "file replaces an empty directory"),
-			tdir("top/merge/"),
-			tfile("top/merge/one", "1"),
-			tdir("top/merge/"),
-			tfile("top/merge/two", "2"),
-			tfile("top/snap", "old"),
-			thard("top/snap-link", "top/snap"),
-			tfile("top/snap", "new"),
-			tsym("top/s", "nowhere"),
-			thard("top/hard-to-symlink", "top/s"),
-			tfile("top/s", "symlink replaced by a file"),
-			tfile("/top/leading-slash", "slash"),
+		{name: "dot-slash-and-duplicates", ents: []narTarEnt{
+			ndir("./"),
+			ndir("./top/"),
+			nfile("./top/dup", "first"),
+			nfile("top/other", "o"),
+			nfile("./top/dup", "second wins"),
+			nfile("top/was-file", "replaced by a directory"),
+			ndir("top/was-file/"),
+			nfile("top/was-file/inner", "i"),
+			ndir("top/was-empty-dir/"),
+			nfile("top/was-empty-dir", "file replaces an empty directory"),
+			ndir("top/merge/"),
+			nfile("top/merge/one", "1"),
+			ndir("top/merge/"),
+			nfile("top/merge/two", "2"),
+			nfile("top/snap", "old"),
+			nhard("top/snap-link", "top/snap"),
+			nfile("top/snap", "new"),
+			nsym("top/s", "nowhere"),
+			nhard("top/hard-to-symlink", "top/s"),
+			nfile("top/s", "symlink replaced by a file"),
+			nfile("/top/leading-slash", "slash"),
 			// GNU tar drops a hard link target's prefix up to its last "..".
-			thard("top/dotdot-link", "../top/dup"),
-			thard("top/mid-dotdot-link", "/nowhere/../../top/other"),
+			nhard("top/dotdot-link", "../top/dup"),
+			nhard("top/mid-dotdot-link", "/nowhere/../../top/other"),
 		}},
 	}
 }
@@ -239,36 +239,36 @@ func validNarCases() []narCase {
 // purpose (git archives never contain them).
 type badNarCase struct {
 	name       string
-	ents       []tarEnt
+	ents       []narTarEnt
 	wantErr    string
 	nixAccepts bool
 }
 
 func badNarCases() []badNarCase {
 	return []badNarCase{
-		{"two-top-level", []tarEnt{tfile("a/x", "1"), tfile("b", "2")},
+		{"two-top-level", []narTarEnt{nfile("a/x", "1"), nfile("b", "2")},
 			`single file or directory at its top level, as fetchzip requires; it has 2 entries ["a" "b"]`, false},
 		{"empty", nil, "it has 0 entries", false},
-		{"only-global-header", []tarEnt{tglobal("abc")}, "it has 0 entries", false},
-		{"dot-dot", []tarEnt{tfile("r/x", "1"), tfile("r/../evil", "2")},
+		{"only-global-header", []narTarEnt{nglobal("abc")}, "it has 0 entries", false},
+		{"dot-dot", []narTarEnt{nfile("r/x", "1"), nfile("r/../evil", "2")},
 			`unpacking "r/../evil": member name contains ".."`, false},
-		{"fifo", []tarEnt{tfile("r/x", "1"), tspecial("r/pipe", tar.TypeFifo)},
+		{"fifo", []narTarEnt{nfile("r/x", "1"), nspecial("r/pipe", tar.TypeFifo)},
 			`unpacking "r/pipe": unsupported FIFO entry`, false},
-		{"char-device", []tarEnt{tspecial("r/null", tar.TypeChar)},
+		{"char-device", []narTarEnt{nspecial("r/null", tar.TypeChar)},
 			`unpacking "r/null": unsupported character device entry`, false},
-		{"block-device", []tarEnt{tspecial("r/sda", tar.TypeBlock)},
+		{"block-device", []narTarEnt{nspecial("r/sda", tar.TypeBlock)},
 			`unsupported block device entry`, false},
-		{"top-symlink", []tarEnt{tsym("only", "/bin/sh")},
+		{"top-symlink", []narTarEnt{nsym("only", "/bin/sh")},
 			`only top-level entry "only" is a symlink`, true},
-		{"hard-link-missing", []tarEnt{tfile("r/x", "1"), thard("r/y", "r/nope")},
+		{"hard-link-missing", []narTarEnt{nfile("r/x", "1"), nhard("r/y", "r/nope")},
 			`unpacking "r/y": hard link to "r/nope", which is not in the archive before it`, false},
-		{"hard-link-dir", []tarEnt{tdir("r/d/"), thard("r/y", "r/d")},
+		{"hard-link-dir", []narTarEnt{ndir("r/d/"), nhard("r/y", "r/d")},
 			`hard link to directory "r/d"`, false},
-		{"under-file", []tarEnt{tfile("r/a", "1"), tfile("r/a/b", "2")},
+		{"under-file", []narTarEnt{nfile("r/a", "1"), nfile("r/a/b", "2")},
 			`unpacking "r/a/b": "r/a" is a file, not a directory`, false},
-		{"under-symlink", []tarEnt{tdir("r/real/"), tsym("r/s", "real"), tfile("r/s/z", "z")},
+		{"under-symlink", []narTarEnt{ndir("r/real/"), nsym("r/s", "real"), nfile("r/s/z", "z")},
 			`unpacking "r/s/z": "r/s" is a symlink, not a directory`, true},
-		{"replace-full-dir", []tarEnt{tfile("r/d/x", "1"), tfile("r/d", "2")},
+		{"replace-full-dir", []narTarEnt{nfile("r/d/x", "1"), nfile("r/d", "2")},
 			`unpacking "r/d": a file would replace the non-empty directory`, false},
 	}
 }

@@ -10,21 +10,21 @@ import (
 	"github.com/uptix-dev/uptix/internal/oracle"
 )
 
-// nixEnv wraps internal/oracle's private Nix store.
-type nixEnv struct {
+// narNixEnv wraps internal/oracle's private Nix store.
+type narNixEnv struct {
 	store *oracle.Store
 }
 
-// newNixEnv needs nix, nix-build and GNU tar: it skips the test when
+// newNarNixEnv needs nix, nix-build and GNU tar: it skips the test when
 // one is missing, or fails it when CI=true.
-func newNixEnv(t *testing.T) *nixEnv {
+func newNarNixEnv(t *testing.T) *narNixEnv {
 	t.Helper()
 	oracle.Require(t, "nix", "nix-build", "tar")
-	return &nixEnv{store: oracle.NewStore(t)}
+	return &narNixEnv{store: oracle.NewStore(t)}
 }
 
 // hashPath returns `nix hash path --sri dir`.
-func (n *nixEnv) hashPath(t *testing.T, dir string) string {
+func (n *narNixEnv) hashPath(t *testing.T, dir string) string {
 	t.Helper()
 	h, err := n.store.NixHashPath(context.Background(), dir)
 	if err != nil {
@@ -33,10 +33,10 @@ func (n *nixEnv) hashPath(t *testing.T, dir string) string {
 	return h
 }
 
-// gnuUnpack unpacks the tarball with GNU tar into a fresh directory
+// narGNUUnpack unpacks the tarball with GNU tar into a fresh directory
 // and returns the directory fetchzip would hash ($out), built with the
 // same steps fetchzip takes for a single file or directory.
-func gnuUnpack(t *testing.T, tarball []byte) string {
+func narGNUUnpack(t *testing.T, tarball []byte) string {
 	t.Helper()
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.tar.gz")
@@ -65,10 +65,10 @@ func gnuUnpack(t *testing.T, tarball []byte) string {
 	return top
 }
 
-// fetchzipScript is the unpacking part of nixpkgs' fetchzip, run by a
+// narFetchzipScript is the unpacking part of nixpkgs' fetchzip, run by a
 // fixed-output derivation: unpack, require one top-level entry, move a
 // directory to $out or a file into $out, chmod 755 $out.
-const fetchzipScript = `set -e
+const narFetchzipScript = `set -e
 unpackDir="$TMPDIR/unpack"
 mkdir "$unpackDir"
 cd "$unpackDir"
@@ -90,18 +90,18 @@ chmod 755 "$out"
 // (keyed by name) claiming the given SRI hashes, and returns for each
 // name the hash Nix got when it differs from the claim. Builds that
 // fail for other reasons fail the test.
-func (n *nixEnv) fetchzipBuild(t *testing.T, tarballs map[string][]byte, claims map[string]string) map[string]string {
+func (n *narNixEnv) fetchzipBuild(t *testing.T, tarballs map[string][]byte, claims map[string]string) map[string]string {
 	t.Helper()
 	dir := t.TempDir()
 	got := map[string]string{}
-	for _, name := range sortedKeys(tarballs) {
+	for _, name := range narSortedKeys(tarballs) {
 		src := filepath.Join(dir, name+".tar.gz")
 		if err := os.WriteFile(src, tarballs[name], 0o644); err != nil {
 			t.Fatal(err)
 		}
 		res, err := n.store.Build(context.Background(), oracle.Derivation{
 			Name:     "fetchzip-" + name,
-			Script:   fetchzipScript,
+			Script:   narFetchzipScript,
 			HashMode: "recursive",
 			Hash:     claims[name],
 			Env:      map[string]string{"src": src},

@@ -27,13 +27,13 @@ func narSRI(t *testing.T, data []byte, o NarHashOptions) string {
 // tree GNU tar unpacks, and against a recursive fixed-output build
 // that runs fetchzip's unpacking steps.
 func TestNarHashMatchesNix(t *testing.T) {
-	nix := newNixEnv(t)
+	nix := newNarNixEnv(t)
 	tarballs := map[string][]byte{}
 	claims := map[string]string{}
 	for _, c := range validNarCases() {
-		data := buildTar(t, c.format, true, c.ents...)
+		data := narBuildTar(t, c.format, true, c.ents...)
 		ours := narSRI(t, data, NarHashOptions{})
-		if want := nix.hashPath(t, gnuUnpack(t, data)); ours != want {
+		if want := nix.hashPath(t, narGNUUnpack(t, data)); ours != want {
 			t.Errorf("%s: NarHashTarball = %s, nix hash path = %s", c.name, ours, want)
 		}
 		tarballs[c.name] = data
@@ -47,10 +47,10 @@ func TestNarHashMatchesNix(t *testing.T) {
 // TestFetchzipBuildRejectsWrongHash makes sure the fixed-output oracle
 // can fail.
 func TestFetchzipBuildRejectsWrongHash(t *testing.T) {
-	nix := newNixEnv(t)
-	data := buildTar(t, 0, true, tfile("one/file", "x"))
+	nix := newNarNixEnv(t)
+	data := narBuildTar(t, 0, true, nfile("one/file", "x"))
 	right := narSRI(t, data, NarHashOptions{})
-	wrong := narSRI(t, buildTar(t, 0, true, tfile("one/file", "y")), NarHashOptions{})
+	wrong := narSRI(t, narBuildTar(t, 0, true, nfile("one/file", "y")), NarHashOptions{})
 	got := nix.fetchzipBuild(t, map[string][]byte{"wrong": data}, map[string]string{"wrong": wrong})
 	if got["wrong"] != right {
 		t.Fatalf("fixed-output build with a wrong hash: got %q, want it to report %s", got["wrong"], right)
@@ -60,7 +60,7 @@ func TestFetchzipBuildRejectsWrongHash(t *testing.T) {
 func TestNarHashErrors(t *testing.T) {
 	for _, c := range badNarCases() {
 		t.Run(c.name, func(t *testing.T) {
-			data := buildTar(t, 0, true, c.ents...)
+			data := narBuildTar(t, 0, true, c.ents...)
 			h, err := NarHashTarball(bytes.NewReader(data))
 			if err == nil {
 				t.Fatalf("got hash %s, want error containing %q", h.Format(nixhash.SRI, true), c.wantErr)
@@ -78,24 +78,24 @@ func TestNarHashErrors(t *testing.T) {
 func TestNarHashKnownValues(t *testing.T) {
 	cases := []struct {
 		name        string
-		ents        []tarEnt
+		ents        []narTarEnt
 		sri, base32 string
 	}{
 		// mkdir d; printf x > d/file
-		{"file in a directory", []tarEnt{tfile("d/file", "x")},
+		{"file in a directory", []narTarEnt{nfile("d/file", "x")},
 			"sha256-Qvu18vBMqioT/noZgD9NDhX7e+YCg24saD4phMQJT10=",
 			"0pag17288a9yd0n6x0q2wrxzn58f9lzq06bszq9jmajcy3rbbys2"},
 		// mkdir s; an executable s/tool.sh (fetchzip's single-file case)
-		{"single executable file", []tarEnt{tmode("tool.sh", "#!/bin/sh\necho tool\n", 0o755)},
+		{"single executable file", []narTarEnt{nmode("tool.sh", "#!/bin/sh\necho tool\n", 0o755)},
 			"sha256-8YxxNOHI2IjMfTEEw8Id1yPZ8GX6arlKCnW+bMcIGUs=",
 			"0jqr133nrgkm195bjspscpqdj8yp3p1c611igp68in68w4s7337i"},
 		// mkdir e e/empty; ln -s target e/link
-		{"symlink and empty directory", []tarEnt{tsym("e/link", "target"), tdir("e/empty/")},
+		{"symlink and empty directory", []narTarEnt{nsym("e/link", "target"), ndir("e/empty/")},
 			"sha256-7hcHZ+jHmD17DyViACUnHW3dlC2fMzcsa57jctSVocY=",
 			"1im1jpa75qwydcn3fcwz5nadsv8x4wjh0qi51xxkv667x1khf5zf"},
 	}
 	for _, c := range cases {
-		h, err := NarHashTarball(bytes.NewReader(buildTar(t, 0, true, c.ents...)))
+		h, err := NarHashTarball(bytes.NewReader(narBuildTar(t, 0, true, c.ents...)))
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -114,7 +114,7 @@ func TestNarHashKnownValues(t *testing.T) {
 func TestNarHashSpill(t *testing.T) {
 	tmp := t.TempDir()
 	for _, c := range validNarCases() {
-		data := buildTar(t, c.format, true, c.ents...)
+		data := narBuildTar(t, c.format, true, c.ents...)
 		inMemory := narSRI(t, data, NarHashOptions{MemoryLimit: 1 << 30, FileThreshold: 1 << 30})
 		spilled := narSRI(t, data, NarHashOptions{TempDir: tmp, MemoryLimit: 1, FileThreshold: 1})
 		budget := narSRI(t, data, NarHashOptions{TempDir: tmp, MemoryLimit: 100})
@@ -132,8 +132,8 @@ func TestNarHashSpill(t *testing.T) {
 // their gzip form.
 func TestNarHashPlainTar(t *testing.T) {
 	c := validNarCases()[0]
-	gz := narSRI(t, buildTar(t, c.format, true, c.ents...), NarHashOptions{})
-	plain := narSRI(t, buildTar(t, c.format, false, c.ents...), NarHashOptions{})
+	gz := narSRI(t, narBuildTar(t, c.format, true, c.ents...), NarHashOptions{})
+	plain := narSRI(t, narBuildTar(t, c.format, false, c.ents...), NarHashOptions{})
 	if gz != plain {
 		t.Fatalf("gzip %s, plain %s", gz, plain)
 	}
@@ -143,25 +143,25 @@ func TestNarHashPlainTar(t *testing.T) {
 // mode bits, the top directory's name and entry order do not change
 // the hash, while contents and the execute bit do.
 func TestNarHashIgnoresMetadata(t *testing.T) {
-	base := []tarEnt{tdir("r/"), tfile("r/a", "1"), tmode("r/b", "2", 0o755), tfile("r/c/d", "3")}
-	same := [][]tarEnt{
-		{tfile("r/c/d", "3"), tmode("r/b", "2", 0o700), tmode("r/a", "1", 0o600)},
-		{tdir("other-top/"), tfile("other-top/a", "1"), tmode("other-top/b", "2", 0o555), tfile("other-top/c/d", "3")},
+	base := []narTarEnt{ndir("r/"), nfile("r/a", "1"), nmode("r/b", "2", 0o755), nfile("r/c/d", "3")}
+	same := [][]narTarEnt{
+		{nfile("r/c/d", "3"), nmode("r/b", "2", 0o700), nmode("r/a", "1", 0o600)},
+		{ndir("other-top/"), nfile("other-top/a", "1"), nmode("other-top/b", "2", 0o555), nfile("other-top/c/d", "3")},
 	}
-	differ := [][]tarEnt{
-		{tdir("r/"), tfile("r/a", "1"), tmode("r/b", "2", 0o644), tfile("r/c/d", "3")},
-		{tdir("r/"), tfile("r/a", "1!"), tmode("r/b", "2", 0o755), tfile("r/c/d", "3")},
-		{tdir("r/"), tfile("r/a", "1"), tmode("r/b", "2", 0o755), tfile("r/c/e", "3")},
-		{tdir("r/"), tfile("r/a", "1"), tmode("r/b", "2", 0o755), tfile("r/c/d", "3"), tdir("r/e/")},
+	differ := [][]narTarEnt{
+		{ndir("r/"), nfile("r/a", "1"), nmode("r/b", "2", 0o644), nfile("r/c/d", "3")},
+		{ndir("r/"), nfile("r/a", "1!"), nmode("r/b", "2", 0o755), nfile("r/c/d", "3")},
+		{ndir("r/"), nfile("r/a", "1"), nmode("r/b", "2", 0o755), nfile("r/c/e", "3")},
+		{ndir("r/"), nfile("r/a", "1"), nmode("r/b", "2", 0o755), nfile("r/c/d", "3"), ndir("r/e/")},
 	}
-	want := narSRI(t, buildTar(t, 0, true, base...), NarHashOptions{})
+	want := narSRI(t, narBuildTar(t, 0, true, base...), NarHashOptions{})
 	for i, ents := range same {
-		if got := narSRI(t, buildTar(t, tar.FormatGNU, true, ents...), NarHashOptions{}); got != want {
+		if got := narSRI(t, narBuildTar(t, tar.FormatGNU, true, ents...), NarHashOptions{}); got != want {
 			t.Errorf("same[%d] = %s, want %s", i, got, want)
 		}
 	}
 	for i, ents := range differ {
-		if got := narSRI(t, buildTar(t, 0, true, ents...), NarHashOptions{}); got == want {
+		if got := narSRI(t, narBuildTar(t, 0, true, ents...), NarHashOptions{}); got == want {
 			t.Errorf("differ[%d] hashes like the base archive: %s", i, got)
 		}
 	}
@@ -181,14 +181,14 @@ func TestNarHashNotATarball(t *testing.T) {
 // BenchmarkNarHashTarball hashes an archive of 20,000 small files and a
 // few large ones.
 func BenchmarkNarHashTarball(b *testing.B) {
-	var ents []tarEnt
+	var ents []narTarEnt
 	for i := range 20000 {
-		ents = append(ents, tfile(fmt.Sprintf("r/d%03d/f%05d.go", i%300, i), strings.Repeat("package x\n", 20+i%50)))
+		ents = append(ents, nfile(fmt.Sprintf("r/d%03d/f%05d.go", i%300, i), strings.Repeat("package x\n", 20+i%50)))
 	}
 	for i := range 4 {
-		ents = append(ents, tfile(fmt.Sprintf("r/big%d", i), strings.Repeat(bigBody, 4)))
+		ents = append(ents, nfile(fmt.Sprintf("r/big%d", i), strings.Repeat(narBigBody, 4)))
 	}
-	data := buildTar(b, 0, true, ents...)
+	data := narBuildTar(b, 0, true, ents...)
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
 	for b.Loop() {
@@ -201,15 +201,15 @@ func BenchmarkNarHashTarball(b *testing.B) {
 // TestFetchzipRejectsBadArchives checks that Nix's fetchzip fails on
 // the archives we refuse, except the ones we refuse on purpose.
 func TestFetchzipRejectsBadArchives(t *testing.T) {
-	nix := newNixEnv(t)
+	nix := newNarNixEnv(t)
 	dir := t.TempDir()
 	for _, c := range badNarCases() {
 		src := filepath.Join(dir, c.name+".tar.gz")
-		if err := os.WriteFile(src, buildTar(t, 0, true, c.ents...), 0o644); err != nil {
+		if err := os.WriteFile(src, narBuildTar(t, 0, true, c.ents...), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		res, err := nix.store.Build(context.Background(), oracle.Derivation{
-			Name: "fetchzip-bad-" + c.name, Script: fetchzipScript, HashMode: "recursive",
+			Name: "fetchzip-bad-" + c.name, Script: narFetchzipScript, HashMode: "recursive",
 			Hash: "sha256-AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
 			Env:  map[string]string{"src": src},
 		})
