@@ -22,6 +22,9 @@ const (
 	Truncate
 	// Corrupt sends the full body with one byte in the middle flipped.
 	Corrupt
+	// Stall sends the headers and the first half of the body, then
+	// waits until the client goes away (or the registry closes).
+	Stall
 )
 
 // Fault describes a fault to inject into matching requests.
@@ -101,13 +104,15 @@ func (f *Fault) respond(w http.ResponseWriter) bool {
 }
 
 // wrap returns a writer that damages the body for body faults.
-func (f *Fault) wrap(w http.ResponseWriter) http.ResponseWriter {
-	return &damager{ResponseWriter: w, kind: f.Kind}
+func (f *Fault) wrap(w http.ResponseWriter, req *http.Request, closing <-chan struct{}) http.ResponseWriter {
+	return &damager{ResponseWriter: w, kind: f.Kind, req: req, closing: closing}
 }
 
 type damager struct {
 	http.ResponseWriter
 	kind    FaultKind
+	req     *http.Request
+	closing <-chan struct{}
 	length  int64 // declared Content-Length, -1 if unknown
 	written int64
 	started bool
@@ -129,12 +134,18 @@ func (d *damager) Write(p []byte) (int, error) {
 	n := len(p)
 	switch {
 	case d.length <= 0:
-	case d.kind == Truncate:
+	case d.kind == Truncate || d.kind == Stall:
 		half := d.length / 2
 		if d.written+int64(n) > half {
 			d.ResponseWriter.Write(p[:half-d.written])
 			if fl, ok := d.ResponseWriter.(http.Flusher); ok {
 				fl.Flush()
+			}
+			if d.kind == Stall {
+				select {
+				case <-d.req.Context().Done():
+				case <-d.closing:
+				}
 			}
 			panic(http.ErrAbortHandler) // drop the connection
 		}

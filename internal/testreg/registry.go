@@ -35,11 +35,13 @@ type Registry struct {
 	server *http.Server
 	ln     net.Listener
 
-	mu       sync.Mutex
-	requests []Request
-	faults   []*Fault
-	user     string
-	pass     string
+	closing   chan struct{} // closed by Close, ends stalled responses
+	closeOnce sync.Once
+	mu        sync.Mutex
+	requests  []Request
+	faults    []*Fault
+	user      string
+	pass      string
 }
 
 // Start starts a registry on 127.0.0.1 with a random port and stops it
@@ -62,8 +64,9 @@ func Listen(addr string) (*Registry, error) {
 		return nil, fmt.Errorf("listening on %q: %w", addr, err)
 	}
 	r := &Registry{
-		inner: registry.New(registry.Logger(log.New(io.Discard, "", 0))),
-		ln:    ln,
+		inner:   registry.New(registry.Logger(log.New(io.Discard, "", 0))),
+		ln:      ln,
+		closing: make(chan struct{}),
 	}
 	r.Host = ln.Addr().String()
 	r.URL = "http://" + r.Host
@@ -92,6 +95,7 @@ func Serve(ctx context.Context, addr string, ready func(*Registry) error) error 
 
 // Close stops the registry.
 func (r *Registry) Close() {
+	r.closeOnce.Do(func() { close(r.closing) })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	if err := r.server.Shutdown(ctx); err != nil {
@@ -144,7 +148,7 @@ func (r *Registry) serve(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	if f != nil {
-		r.inner.ServeHTTP(f.wrap(rec), req)
+		r.inner.ServeHTTP(f.wrap(rec, req, r.closing), req)
 		return
 	}
 	r.inner.ServeHTTP(rec, req)

@@ -217,3 +217,26 @@ func get(t *testing.T, url string) *http.Response {
 	t.Cleanup(func() { res.Body.Close() })
 	return res
 }
+
+func TestStall(t *testing.T) {
+	r := testreg.Start(t)
+	im := testreg.Simple(3, 1, testreg.Gzip, true)
+	r.MustPushImage(t, "s", "t", im)
+	r.Inject(testreg.Fault{Kind: testreg.Stall, Count: 1, Match: testreg.Blobs("s")})
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, r.URL+"/v2/s/blobs/"+im.Layers[0].Digest().String(), nil)
+	start := time.Now()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err == nil || len(b) != len(im.Layers[0].Blob)/2 {
+		t.Errorf("stalled read: %d bytes, %v; want half the blob and an error", len(b), err)
+	}
+	if d := time.Since(start); d < 250*time.Millisecond || d > 5*time.Second {
+		t.Errorf("stall lasted %v, want about the 300ms timeout", d)
+	}
+}
