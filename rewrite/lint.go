@@ -67,9 +67,9 @@ func lint(f *nixast.File, calls []call, locked func(string) bool) ([]Finding, er
 		}
 		switch {
 		case image && ctx.interp:
-			add(RuleInString, SeverityError, "uptix."+c.kind+" inside a string gives a store path, not an image name; use the reference "+arg+" there and set imageFile on the container")
+			add(RuleInString, SeverityError, "uptix."+c.kind+" inside a string gives a store path, not an image name; use "+arg+" there and imageFile = the call on the container")
 		case image && ctx.def != nil && ctx.name == "image":
-			add(RuleOldStyle, SeverityError, "image is bound to an uptix."+c.kind+" call, which returns the image tarball now; set imageFile to the call and image = "+arg+" (uptix migrate does this)")
+			add(RuleOldStyle, SeverityError, "uptix."+c.kind+" returns the image tarball now: bind the call to imageFile and set image = "+arg+" (uptix migrate)")
 		case image && ctx.def != nil && ctx.name == "imageFile" && ctx.direct:
 			if msg := checkSibling(f, ctx, c); msg != "" {
 				add(RuleImageMismatch, SeverityError, msg)
@@ -79,12 +79,12 @@ func lint(f *nixast.File, calls []call, locked func(string) bool) ([]Finding, er
 			add(RuleOldName, SeverityError, "pullDockerImage is the old name of dockerImage")
 		}
 		if c.unresolved != "" {
-			add(RuleUnresolved, SeverityWarning, "the argument is not a constant ("+c.unresolved+"), so uptix cannot find or update its lock entry")
+			add(RuleUnresolved, SeverityWarning, "the argument is not constant ("+c.unresolved+"); uptix cannot lock it")
 		}
 		if locked != nil {
 			for _, k := range c.keys {
 				if !locked(k) {
-					add(RuleNotLocked, SeverityError, fmt.Sprintf("%q has no entry in the lock file; run uptix update", k))
+					add(RuleNotLocked, SeverityError, fmt.Sprintf("no lock entry for %q; run uptix update", k))
 				}
 			}
 		}

@@ -1,0 +1,138 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/pflag"
+
+	"github.com/uptix-dev/uptix/discover"
+	"github.com/uptix-dev/uptix/nixast"
+	"github.com/uptix-dev/uptix/rewrite"
+)
+
+func init() {
+	register(&command{
+		name:    "migrate",
+		args:    "[PATH...]",
+		summary: "rewrite `image = uptix.dockerImage X;` into `imageFile = uptix.dockerImage X; image = X;`",
+		flags: func(fs *pflag.FlagSet) func(e *env, args []string) int {
+			o := &migrateOptions{}
+			fs.BoolVar(&o.diff, "diff", false, "print the change as a unified diff (the default)")
+			fs.BoolVarP(&o.write, "write", "w", false, "rewrite the files in place")
+			fs.BoolVar(&o.check, "check", false, "change nothing; list the files that would change and exit 1 if there are any")
+			return func(e *env, args []string) int { return runMigrate(e, o, args) }
+		},
+	})
+}
+
+type migrateOptions struct {
+	diff, write, check bool
+}
+
+func runMigrate(e *env, o *migrateOptions, args []string) int {
+	if o.write && o.check {
+		fmt.Fprintln(e.stderr, "uptix migrate: --write and --check do not go together")
+		fmt.Fprintln(e.stderr, "Run 'uptix migrate --help' for usage.")
+		return exitUsage
+	}
+	if !o.write && !o.check {
+		o.diff = true
+	}
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+
+	status := exitOK
+	changed := 0
+	for _, root := range args {
+		files, perrs, err := filesWithImageCalls(e, root)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "uptix migrate: %v\n", err)
+			return exitUsage
+		}
+		for _, pe := range perrs {
+			printCaretError(e.stderr, pe)
+			status = exitUsage
+		}
+		for _, name := range files {
+			res, code := migrateOne(e, name)
+			status = max(status, code)
+			if res == nil {
+				continue
+			}
+			for _, n := range res.Manual {
+				fmt.Fprintf(e.stderr, "%s: manual: %s\n", n.Pos, n.Msg)
+			}
+			if !res.Changed() {
+				continue
+			}
+			changed++
+			if o.diff {
+				e.stdout.Write(res.Diff())
+			}
+			if o.check && !o.diff {
+				fmt.Fprintln(e.stdout, name)
+			}
+			if o.write {
+				if err := rewrite.WriteFile(name, res.Out); err != nil {
+					fmt.Fprintf(e.stderr, "uptix migrate: %v\n", err)
+					status = max(status, exitFindings)
+				}
+			}
+		}
+	}
+	if o.check && changed > 0 {
+		status = max(status, exitFindings)
+	}
+	return status
+}
+
+// migrateOne reads and plans one file. A nil result comes with the exit
+// status its error deserves (the error is printed).
+func migrateOne(e *env, name string) (*rewrite.Result, int) {
+	src, err := os.ReadFile(name)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "uptix migrate: reading %q: %v\n", name, errors.Unwrap(err))
+		return nil, exitUsage
+	}
+	res, err := rewrite.MigrateFile(name, src)
+	var list nixast.ErrorList
+	switch {
+	case errors.As(err, &list):
+		// Discovery parsed the file already; a parse error here means it
+		// changed under us.
+		for _, pe := range list {
+			fmt.Fprintf(e.stderr, "%s: %s\n", pe.Pos, pe.Msg)
+		}
+		return nil, exitUsage
+	case err != nil:
+		fmt.Fprintf(e.stderr, "uptix migrate: %v\n", err)
+		return nil, exitFindings
+	}
+	return res, exitOK
+}
+
+// filesWithImageCalls discovers root (a directory or a file) and returns
+// the files holding image calls, as the user names them, and the parse
+// errors.
+func filesWithImageCalls(e *env, root string) ([]string, []*discover.ParseError, error) {
+	res, err := discoverPath(e, root)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, pe := range res.Errors {
+		pe.File = joinRoot(root, pe.File)
+	}
+	var files []string
+	seen := map[string]bool{}
+	for _, c := range res.Calls {
+		if !c.Kind.IsImage() || seen[c.File] {
+			continue
+		}
+		seen[c.File] = true
+		files = append(files, joinRoot(root, c.File))
+	}
+	return files, res.Errors, nil
+}
