@@ -340,6 +340,9 @@ const uptixModuleSuffix = "._module.args.uptix"
 
 func (ev *evaluator) evalSelect(e *nixast.Select, env *scope, fc *fileCtx) value {
 	v := ev.eval(e.X, env, fc)
+	if e.Path == nil {
+		return unknownWhy("text that does not parse")
+	}
 	for _, a := range e.Path.Names {
 		name, ok := ev.attrName(a, env, fc)
 		if !ok {
@@ -414,6 +417,9 @@ func (ev *evaluator) selectAttr(v value, name string) (value, bool) {
 
 // endsInModuleArgs reports whether p ends in `_module.args.uptix`.
 func endsInModuleArgs(p *nixast.AttrPath) bool {
+	if p == nil {
+		return false
+	}
 	n := len(p.Names)
 	if n < 3 {
 		return false
@@ -428,6 +434,9 @@ func endsInModuleArgs(p *nixast.AttrPath) bool {
 
 func (ev *evaluator) evalHasAttr(e *nixast.HasAttr, env *scope, fc *fileCtx) value {
 	v := ev.eval(e.X, env, fc)
+	if e.Path == nil {
+		return unknownWhy("text that does not parse")
+	}
 	for _, a := range e.Path.Names {
 		name, ok := ev.attrName(a, env, fc)
 		if !ok {

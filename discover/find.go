@@ -1,6 +1,7 @@
 package discover
 
 import (
+	"fmt"
 	"sort"
 
 	"github.com/uptix-dev/uptix/nixast"
@@ -47,7 +48,15 @@ type bindCtx struct {
 	inLet    bool
 }
 
-func (l *loader) analyzeFile(f *nixast.File, name, abs string) []Call {
+func (l *loader) analyzeFile(f *nixast.File, name, abs string) (calls []Call) {
+	defer func() {
+		// A bug here must not take the whole walk down: the file's calls
+		// are lost, and the panic is reported as a call that says so.
+		if r := recover(); r != nil {
+			calls = []Call{{File: name, Line: 1, Col: 1, Kind: DockerImage,
+				Unresolved: fmt.Sprintf("internal error in discover, please report it: %v", r)}}
+		}
+	}()
 	ev := &evaluator{loader: l, imports: map[string]*thunk{}}
 	fd := &finder{
 		ev:      ev,
@@ -66,7 +75,7 @@ func (l *loader) analyzeFile(f *nixast.File, name, abs string) []Call {
 	for fd.pass = 1; fd.pass <= 2; fd.pass++ {
 		fd.walk(f.Expr, nil, nil)
 	}
-	calls := make([]Call, 0, len(fd.calls))
+	calls = make([]Call, 0, len(fd.calls))
 	for _, acc := range fd.calls {
 		c := acc.call
 		if acc.unresolved != "" {

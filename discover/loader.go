@@ -115,6 +115,10 @@ func (l *loader) readFile(p string) ([]byte, error) {
 	return b, nil
 }
 
+// analyzeAll turns off the word filter of mayCall (tests and benchmarks
+// use it to run the evaluator over every file).
+var analyzeAll = false
+
 // analyze reads, parses and analyzes one walked file, named relative to
 // the root.
 func (l *loader) analyze(name string) ([]Call, []*ParseError) {
@@ -136,7 +140,7 @@ func (l *loader) analyze(name string) ([]Call, []*ParseError) {
 	} else if perr != nil {
 		errs = append(errs, &ParseError{File: name, Line: 1, Col: 1, Msg: perr.Error()})
 	}
-	if !mayCall(src) {
+	if !analyzeAll && !mayCall(src) {
 		return nil, errs
 	}
 	return l.analyzeFile(f, name, path), errs
