@@ -139,11 +139,14 @@ func filesWithCalls(e *env, root string) ([]string, []*discover.ParseError, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	// Files that do not parse are reported once, from discovery, and
+	// not analysed further.
+	seen := map[string]bool{}
 	for _, pe := range res.Errors {
+		seen[pe.File] = true
 		pe.File = joinRoot(root, pe.File)
 	}
 	var files []string
-	seen := map[string]bool{}
 	for _, c := range res.Calls {
 		if !seen[c.File] {
 			seen[c.File] = true

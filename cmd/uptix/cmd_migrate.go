@@ -122,11 +122,14 @@ func filesWithImageCalls(e *env, root string) ([]string, []*discover.ParseError,
 	if err != nil {
 		return nil, nil, err
 	}
+	// Files that do not parse are reported once, from discovery, and
+	// not analysed further.
+	seen := map[string]bool{}
 	for _, pe := range res.Errors {
+		seen[pe.File] = true
 		pe.File = joinRoot(root, pe.File)
 	}
 	var files []string
-	seen := map[string]bool{}
 	for _, c := range res.Calls {
 		if !c.Kind.IsImage() || seen[c.File] {
 			continue
