@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/remote/transport"
 )
 
 // Resolver looks images up in registries and hashes them. The zero
@@ -133,9 +134,9 @@ func (r *Resolver) HeadDigest(ctx context.Context, s string) (string, error) {
 // headUnsupported reports whether a HEAD failed because the registry
 // does not answer HEAD for manifests the way the spec says.
 func headUnsupported(err error) bool {
-	var re *RegistryError
-	if errors.As(err, &re) {
-		return re.Status == http.StatusMethodNotAllowed || re.Status == http.StatusNotImplemented
+	var te *transport.Error
+	if errors.As(err, &te) {
+		return te.StatusCode == http.StatusMethodNotAllowed || te.StatusCode == http.StatusNotImplemented
 	}
 	return strings.Contains(err.Error(), "response did not include")
 }
@@ -436,6 +437,17 @@ func (r *Resolver) insecure(host string) bool {
 		}
 	}
 	return false
+}
+
+// CloseIdleConnections closes the connections the Resolver keeps open
+// for reuse.
+func (r *Resolver) CloseIdleConnections() {
+	type closer interface{ CloseIdleConnections() }
+	for _, t := range []http.RoundTripper{r.transport().verified, r.transport().unverified} {
+		if c, ok := t.(closer); ok {
+			c.CloseIdleConnections()
+		}
+	}
 }
 
 func (r *Resolver) transport() *registryTransport {

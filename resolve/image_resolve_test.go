@@ -188,6 +188,7 @@ func TestResolveImageZstdPreferred(t *testing.T) {
 	var sums []string
 	for _, m := range []*testreg.Registry{zsReg, gzReg} {
 		r := &Resolver{Mirrors: map[string]string{"docker.io": m.Host}}
+		t.Cleanup(r.CloseIdleConnections)
 		res, err := r.ResolveImage(context.Background(), "same:v1", nil)
 		if err != nil {
 			t.Fatal(err)
@@ -269,6 +270,7 @@ func TestResolveImageMirror(t *testing.T) {
 	origin.Reset()
 
 	viaMirror := &Resolver{Mirrors: map[string]string{origin.Host: mirror.Host}}
+	t.Cleanup(viaMirror.CloseIdleConnections)
 	got, err := viaMirror.ResolveImage(context.Background(), ref, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -286,6 +288,7 @@ func TestResolveImageMirror(t *testing.T) {
 	// A mirror without the image: podman-style fallback to the origin.
 	mirror2 := testreg.Start(t)
 	fallback := &Resolver{Mirrors: map[string]string{origin.Host: mirror2.Host + "/prefix"}}
+	t.Cleanup(fallback.CloseIdleConnections)
 	got, err = fallback.ResolveImage(context.Background(), ref, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -306,6 +309,7 @@ func TestDockerHubSpellings(t *testing.T) {
 	mirror.MustPushImage(t, "library/postgres", "15", testreg.Simple(51, 2, testreg.Gzip, false))
 	isolateHome(t)
 	r := &Resolver{Mirrors: map[string]string{"docker.io": mirror.Host}}
+	t.Cleanup(r.CloseIdleConnections)
 	var sums []string
 	for i, ref := range []string{"postgres:15", "docker.io/library/postgres:15", "index.docker.io/library/postgres:15", "docker.io/postgres:15"} {
 		mirror.Reset()
@@ -345,6 +349,7 @@ func TestResolveImageProgress(t *testing.T) {
 		got[ref] += n
 		mu.Unlock()
 	}}
+	t.Cleanup(r.CloseIdleConnections)
 	ref := reg.Ref("app", "v1")
 	if _, err := r.ResolveImage(context.Background(), ref, nil); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -46,6 +48,7 @@ func newTestResolver(t *testing.T) (*Resolver, *waits) {
 	t.Helper()
 	isolateHome(t)
 	r := &Resolver{Timeout: 5 * time.Second}
+	t.Cleanup(r.CloseIdleConnections)
 	w := &waits{}
 	r.transport().sleep = func(ctx context.Context, d time.Duration) error {
 		w.mu.Lock()
@@ -143,6 +146,7 @@ func TestAuth(t *testing.T) {
 	// Wrong credentials: still 401, and the password is never shown.
 	writeDockerConfig(t, reg.Host, "alice", "wrong-pass")
 	r2 := &Resolver{}
+	t.Cleanup(r2.CloseIdleConnections)
 	_, err = r2.HeadDigest(context.Background(), ref)
 	if err == nil || !strings.Contains(err.Error(), "(401)") || strings.Contains(err.Error(), "wrong-pass") {
 		t.Fatalf("wrong credentials: error = %v", err)
@@ -151,6 +155,7 @@ func TestAuth(t *testing.T) {
 	// The docker config's credentials (the default keychain) work.
 	writeDockerConfig(t, reg.Host, "alice", "s3cret-pass")
 	r3 := &Resolver{}
+	t.Cleanup(r3.CloseIdleConnections)
 	got, err := r3.HeadDigest(context.Background(), ref)
 	if err != nil || got != want.String() {
 		t.Fatalf("with credentials: HeadDigest = %q, %v; want %s", got, err, want)
@@ -180,6 +185,7 @@ func TestRetryAfterIsReallyWaited(t *testing.T) {
 	reg.Inject(testreg.Fault{Kind: testreg.TooMany, Count: 1, RetryAfter: time.Second, Match: testreg.Manifests("app")})
 	isolateHome(t)
 	r := &Resolver{}
+	t.Cleanup(r.CloseIdleConnections)
 	start := time.Now()
 	if _, err := r.HeadDigest(context.Background(), reg.Ref("app", "v1")); err != nil {
 		t.Fatal(err)
@@ -264,6 +270,7 @@ func TestTimeout(t *testing.T) {
 
 	isolateHome(t)
 	r := &Resolver{Timeout: 200 * time.Millisecond, Retry: RetryPolicy{MaxAttempts: 2, BaseDelay: 10 * time.Millisecond}}
+	t.Cleanup(r.CloseIdleConnections)
 	start := time.Now()
 	_, err := r.HeadDigest(context.Background(), host+"/app:v1")
 	if err == nil || !strings.Contains(err.Error(), `registry "`+host+`" did not answer in time`) {
@@ -312,6 +319,7 @@ func TestStalledBody(t *testing.T) {
 
 func TestPlainHTTPPolicy(t *testing.T) {
 	r := &Resolver{Insecure: []string{"reg.internal:5000", "other.internal"}}
+	t.Cleanup(r.CloseIdleConnections)
 	for host, want := range map[string]bool{
 		"localhost": true, "localhost:5000": true, "127.0.0.1:8080": true, "[::1]:5000": true,
 		"reg.internal:5000": true, "reg.internal:6000": false, "other.internal:1234": true,
@@ -344,5 +352,74 @@ func TestRetryAfterParsing(t *testing.T) {
 		if _, ok := retryAfter(in, now); ok {
 			t.Errorf("retryAfter(%q) accepted", in)
 		}
+	}
+}
+
+// TestHeadFallback: a registry (or proxy) that refuses HEAD for
+// manifests still works, through one GET.
+func TestHeadFallback(t *testing.T) {
+	reg := testreg.Start(t)
+	want := reg.MustPushImage(t, "app", "v1", testreg.Simple(8, 1, testreg.Gzip, true))
+	target, _ := url.Parse(reg.URL)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodHead && strings.Contains(r.URL.Path, "/manifests/") {
+			w.WriteHeader(http.StatusMethodNotAllowed)
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	host := strings.TrimPrefix(srv.URL, "http://")
+
+	r, _ := newTestResolver(t)
+	got, err := r.HeadDigest(context.Background(), host+"/app:v1")
+	if err != nil || got != want.String() {
+		t.Fatalf("HeadDigest = %q, %v; want %s", got, err, want)
+	}
+	if c := reg.Counts("app"); c.ManifestGET != 1 || c.BlobGET != 0 {
+		t.Errorf("requests behind the proxy = %+v; want one manifest GET", c)
+	}
+}
+
+// TestConcurrentResolve: parallel look-ups of one image share one hash
+// computation and agree.
+func TestConcurrentResolve(t *testing.T) {
+	reg := testreg.Start(t)
+	img := testreg.Simple(9, 2, testreg.Gzip, false)
+	reg.MustPushImage(t, "app", "v1", img)
+	r, _ := newTestResolver(t)
+	var wg sync.WaitGroup
+	sums := make([]string, 8)
+	errs := make([]error, 8)
+	for i := range sums {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := r.ResolveImage(context.Background(), reg.Ref("app", "v1"), nil)
+			errs[i] = err
+			if err == nil {
+				sums[i] = res.Platforms[0].SHA256
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range sums {
+		if errs[i] != nil || sums[i] != sums[0] {
+			t.Fatalf("look-up %d: %q, %v (first: %q)", i, sums[i], errs[i], sums[0])
+		}
+	}
+	// Each layer is read at most twice (the writer may measure, then
+	// hash) for all eight look-ups together.
+	layerGets := 0
+	for _, rq := range reg.Requests() {
+		for _, l := range img.Layers {
+			if rq.Kind == testreg.KindBlob && rq.Ref == l.Digest().String() && rq.Range == "" {
+				layerGets++
+			}
+		}
+	}
+	if layerGets > 2*len(img.Layers) {
+		t.Errorf("%d full layer GETs for %d layers; the hash was not shared", layerGets, len(img.Layers))
 	}
 }
