@@ -144,6 +144,7 @@ func (fd *finder) walk(e nixast.Expr, env *scope, b *bindCtx) {
 		fd.walkLambda(e, env, b)
 	case *nixast.Apply:
 		fd.checkApply(e, env, b)
+		fd.applyInPlace(e, env)
 		fd.walk(e.Fun, env, b)
 		fd.walk(e.Arg, env, b)
 	case *nixast.Select:
@@ -206,13 +207,10 @@ func (fd *finder) walkBindings(bs []nixast.Binding, valEnv, outer *scope, inLet 
 // when it is mapped over constants, once per element.
 func (fd *finder) walkLambda(lam *nixast.Lambda, env *scope, b *bindCtx) {
 	lv := &lambdaV{lam: lam, env: env, fc: fd.fc}
-	var insts [][]*thunk
-	if fd.pass == 2 {
-		insts = fd.pending[lam]
-		delete(fd.pending, lam)
-		if insts == nil {
-			insts = fd.inst[lam]
-		}
+	insts := fd.pending[lam]
+	delete(fd.pending, lam)
+	if insts == nil && fd.pass == 2 {
+		insts = fd.inst[lam]
 	}
 	if len(insts) == 0 {
 		fd.walkBody(lv, nil, b)
@@ -244,6 +242,29 @@ func (fd *finder) walkBody(lv *lambdaV, args []*thunk, b *bindCtx) {
 		return
 	}
 	fd.walk(lv.lam.Body, inner, b)
+}
+
+// applyInPlace notes the arguments of a function written where it is
+// applied, `(x: …) a b`: that function can be called from nowhere else,
+// so its body is walked with its parameters bound.
+func (fd *finder) applyInPlace(e *nixast.Apply, env *scope) {
+	var args []*thunk
+	var head nixast.Expr = e
+	for {
+		app, ok := nixast.Unparen(head).(*nixast.Apply)
+		if !ok {
+			break
+		}
+		args = append([]*thunk{fd.ev.lazy(app.Arg, env, fd.fc)}, args...)
+		head = app.Fun
+	}
+	lam, ok := nixast.Unparen(head).(*nixast.Lambda)
+	if !ok {
+		return
+	}
+	if _, seen := fd.pending[lam]; !seen {
+		fd.pending[lam] = [][]*thunk{args}
+	}
 }
 
 // checkApply looks at one application f x.
@@ -327,10 +348,10 @@ func (fd *finder) mapSite(site nixast.Node, prim string, fnExpr, collExpr nixast
 	}
 
 	if lv, ok := fn.(*lambdaV); ok && collUnknown == nil {
-		if fd.pass == 1 {
-			fd.inst[lv.lam] = append(fd.inst[lv.lam], insts...)
-		} else if inline, ok := nixast.Unparen(fnExpr).(*nixast.Lambda); ok && inline == lv.lam {
+		if inline, ok := nixast.Unparen(fnExpr).(*nixast.Lambda); ok && inline == lv.lam {
 			fd.pending[lv.lam] = insts
+		} else if fd.pass == 1 {
+			fd.inst[lv.lam] = append(fd.inst[lv.lam], insts...)
 		}
 	}
 	if fd.pass == 1 {
