@@ -63,13 +63,17 @@ func runList(e *env, asJSON bool, args []string) int {
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	for _, l := range list {
-		pin := l.Digest
+		pin := shortDigestText(l.Digest)
 		if l.Rev != "" {
 			pin = l.Rev
+			if len(pin) == 40 {
+				pin = pin[:12]
+			}
 		}
-		line := []string{l.Key, listDash(l.Version), listDash(humanTime(l.Timestamp)), listDash(shortDigestText(pin))}
+		line := []string{l.Key, listDash(l.Version), listDash(humanTime(l.Timestamp)), listDash(pin)}
 		if l.Stale != "" {
-			line = append(line, "needs update: "+l.Stale)
+			// 'uptix show KEY' says why.
+			line = append(line, "needs update")
 		} else if len(l.Platforms) > 0 {
 			line = append(line, strings.Join(l.Platforms, " "))
 		}
