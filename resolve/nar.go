@@ -96,6 +96,7 @@ type narNode struct {
 	kind     nar.NodeType
 	exec     bool
 	target   string // symlink target
+	late     bool   // a symlink GNU tar creates only at the end
 	blob     narBlob
 	children map[string]*narNode
 }
@@ -156,7 +157,8 @@ func narAddEntry(root *narNode, hdr *tar.Header, r io.Reader, store *narStore) e
 		if hdr.Linkname == "" {
 			return fmt.Errorf("symlink has an empty target")
 		}
-		node = &narNode{kind: nar.TypeSymlink, target: hdr.Linkname}
+		node = &narNode{kind: nar.TypeSymlink, target: hdr.Linkname,
+			late: narLateSymlink(hdr.Linkname)}
 	case tar.TypeLink:
 		target := narLinkPath(hdr.Linkname)
 		if slices.Equal(parts, target) && narFind(root, target) != nil {
@@ -227,6 +229,12 @@ func narPlace(root *narNode, parts []string, node *narNode) error {
 	name := parts[len(parts)-1]
 	old := dir.children[name]
 	switch {
+	case old != nil && old.late:
+		// GNU tar first puts a placeholder file there, and at the end
+		// replaces it with the symlink if it looks unchanged, judged by
+		// its inode number, which the file system may have reused.
+		return fmt.Errorf("replacing the symlink to %q, which GNU tar creates last; "+
+			"what it leaves depends on the file system", old.target)
 	case old == nil:
 		dir.children[name] = node
 	case old.kind == nar.TypeDirectory && node.kind == nar.TypeDirectory:
@@ -238,6 +246,13 @@ func narPlace(root *narNode, parts []string, node *narNode) error {
 		dir.children[name] = node
 	}
 	return nil
+}
+
+// narLateSymlink reports whether GNU tar delays creating a symlink
+// with this target until the end of the archive: absolute targets and
+// targets with a ".." component.
+func narLateSymlink(target string) bool {
+	return strings.HasPrefix(target, "/") || slices.Contains(strings.Split(target, "/"), "..")
 }
 
 // narMemberPath splits a member name into components the way GNU tar resolves

@@ -268,6 +268,8 @@ func badNarCases() []badNarCase {
 			`unpacking "r/a/b": "r/a" is a file, not a directory`, false},
 		{"under-symlink", []narTarEnt{ndir("r/real/"), nsym("r/s", "real"), nfile("r/s/z", "z")},
 			`unpacking "r/s/z": "r/s" is a symlink, not a directory`, true},
+		{"replace-late-symlink", []narTarEnt{nsym("r/s", "/etc/passwd"), nfile("r/s", "file")},
+			`unpacking "r/s": replacing the symlink to "/etc/passwd", which GNU tar creates last`, true},
 		{"replace-full-dir", []narTarEnt{nfile("r/d/x", "1"), nfile("r/d", "2")},
 			`unpacking "r/d": a file would replace the non-empty directory`, false},
 	}
