@@ -87,6 +87,15 @@ type PlatformResult struct {
 	ManifestDigest string
 	// SHA256 is the SRI hash of pullImage's tarball for this platform.
 	SHA256 string
+	// ImagePlatform is what the chosen image's config says it is built
+	// for; it can differ from Platform for a single-platform image,
+	// which skopeo copies whatever platform is asked for.
+	ImagePlatform Platform
+	// NeedsManifestPin is set when a build from the index digest with
+	// only os and arch (pullImage passes no variant) would choose
+	// another manifest than the one hashed for Platform's variant: the
+	// lock must then give this platform's ManifestDigest to pullImage.
+	NeedsManifestPin bool
 }
 
 // versionLabel is the OCI annotation/label with a readable version.
@@ -209,22 +218,31 @@ func (r *Resolver) resolveImage(ctx context.Context, ref ImageRef, platforms []P
 
 	// Find each platform's image.
 	images := make([]v1.Image, len(platforms))
+	var primary *v1.ConfigFile
 	for i, p := range platforms {
 		img, d, err := r.platformImage(ctx, ref, repo, desc, p)
 		if err != nil {
 			return nil, err
 		}
 		images[i] = img
-		res.Platforms = append(res.Platforms, PlatformResult{Platform: p, ManifestDigest: d.String()})
+		pr := PlatformResult{Platform: p, ManifestDigest: d.String()}
+		cfg, err := img.ConfigFile()
+		if err != nil {
+			return nil, fmt.Errorf("reading the image config for %s: %w", p, describe(err, ref.Registry))
+		}
+		if i == 0 {
+			primary = cfg
+		}
+		pr.ImagePlatform = Platform{OS: cfg.OS, Architecture: cfg.Architecture, Variant: cfg.Variant}
+		if p.Variant != "" && desc.MediaType.IsIndex() {
+			pr.NeedsManifestPin = r.indexChoice(desc, Platform{OS: p.OS, Architecture: p.Architecture}) != pr.ManifestDigest
+		}
+		res.Platforms = append(res.Platforms, pr)
 	}
 
 	// Metadata comes from the primary platform's config.
-	cfg, err := images[0].ConfigFile()
-	if err != nil {
-		return nil, fmt.Errorf("reading the image config for %s: %w", platforms[0], describe(err, ref.Registry))
-	}
-	res.Created = cfg.Created.Time.UTC()
-	res.Version = readableVersion(cfg, res.Digest)
+	res.Created = primary.Created.Time.UTC()
+	res.Version = readableVersion(primary, res.Digest)
 
 	// Hash each platform's archive.
 	for i := range res.Platforms {
@@ -236,6 +254,23 @@ func (r *Resolver) resolveImage(ctx context.Context, ref ImageRef, platforms []P
 		pr.SHA256 = sri
 	}
 	return res, nil
+}
+
+// indexChoice is the manifest digest an index gives for p, or "".
+func (r *Resolver) indexChoice(desc *remote.Descriptor, p Platform) string {
+	idx, err := desc.ImageIndex()
+	if err != nil {
+		return ""
+	}
+	im, err := idx.IndexManifest()
+	if err != nil {
+		return ""
+	}
+	d, err := choosePlatform(im, p)
+	if err != nil {
+		return ""
+	}
+	return d.Digest.String()
 }
 
 // referenceIn names ref's tag or digest inside repository rp.

@@ -83,6 +83,7 @@ func TestResolveImagePlatforms(t *testing.T) {
 		{"linux", "arm", "v6"},   // v6 exactly
 		{"linux", "s390x", ""},   // no match: the entry without platform
 		{"linux", "riscv64", ""}, // likewise
+		{"linux", "arm", "v7"},   // v7 exactly
 	}
 	res, err := r.ResolveImage(context.Background(), reg.Ref("multi", "v3"), plats)
 	if err != nil {
@@ -91,13 +92,20 @@ func TestResolveImagePlatforms(t *testing.T) {
 	if res.Digest != ix.Digest().String() {
 		t.Errorf("Digest = %s, want the index digest %s", res.Digest, ix.Digest())
 	}
-	wantEntry := []int{1, 0, 2, 3, 4, 4}
+	wantEntry := []int{1, 0, 2, 3, 4, 4, 2}
+	// What the chosen configs say, and whether a build from the index
+	// digest without variant would pick another manifest.
+	wantImage := []string{"linux/arm64/v8", "linux/amd64", "linux/arm/v7", "linux/arm/v6", "linux/s390x", "linux/s390x", "linux/arm/v7"}
+	wantPin := []bool{false, false, false, true, false, false, false}
 	for i, pr := range res.Platforms {
 		if pr.Platform != plats[i] || pr.ManifestDigest != ds[wantEntry[i]] {
 			t.Errorf("platform %s: manifest %s, want entry %d (%s)", plats[i], pr.ManifestDigest, wantEntry[i], ds[wantEntry[i]])
 		}
 		if !strings.HasPrefix(pr.SHA256, "sha256-") || len(pr.SHA256) != 51 {
 			t.Errorf("platform %s: SHA256 %q", plats[i], pr.SHA256)
+		}
+		if pr.ImagePlatform.String() != wantImage[i] || pr.NeedsManifestPin != wantPin[i] {
+			t.Errorf("platform %s: image platform %s, pin %v; want %s, %v", plats[i], pr.ImagePlatform, pr.NeedsManifestPin, wantImage[i], wantPin[i])
 		}
 	}
 	// The entry without platform is hashed once for both platforms.
