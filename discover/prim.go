@@ -50,6 +50,87 @@ func (ev *evaluator) prim(name string, args []*thunk) value {
 		return &strV{filepath.Dir(p)}
 	case "readFile":
 		return ev.readFile(ev.force(args[0]))
+	case "importJSON":
+		v := ev.readFile(ev.force(args[0]))
+		return ev.prim("fromJSON", []*thunk{done(v)})
+	case "concatStrings", "concatStringsSep":
+		sep, list := "", args[0]
+		if name == "concatStringsSep" {
+			sv := ev.force(args[0])
+			s, ok := sv.(*strV)
+			if !ok {
+				return notConstant(sv)
+			}
+			sep, list = s.s, args[1]
+		}
+		lv := ev.force(list)
+		l, ok := lv.(*listV)
+		if !ok {
+			return notConstant(lv)
+		}
+		parts := make([]string, len(l.elems))
+		for i, x := range l.elems {
+			xv := ev.force(x)
+			s, ok := ev.coerce(xv, false)
+			if !ok {
+				return notConstant(xv)
+			}
+			parts[i] = s
+		}
+		return &strV{strings.Join(parts, sep)}
+	case "optionalString":
+		cv := ev.force(args[0])
+		c, ok := cv.(*boolV)
+		if !ok {
+			return notConstant(cv)
+		}
+		if !c.b {
+			return &strV{""}
+		}
+		return ev.force(args[1])
+	case "elemAt", "head":
+		lv := ev.force(args[0])
+		l, ok := lv.(*listV)
+		if !ok {
+			return notConstant(lv)
+		}
+		i := int64(0)
+		if name == "elemAt" {
+			iv := ev.force(args[1])
+			n, ok := iv.(*intV)
+			if !ok {
+				return notConstant(iv)
+			}
+			i = n.i
+		}
+		if i < 0 || i >= int64(len(l.elems)) {
+			return unknownWhy("a list index out of range")
+		}
+		return ev.force(l.elems[i])
+	case "getAttr":
+		nv := ev.force(args[0])
+		n, ok := nv.(*strV)
+		if !ok {
+			return notConstant(nv)
+		}
+		v, found := ev.selectAttr(ev.force(args[1]), n.s)
+		if !found {
+			return unknownWhy("a missing attribute `" + n.s + "`")
+		}
+		return v
+	case "replaceStrings":
+		from, ok1 := ev.stringList(args[0])
+		to, ok2 := ev.stringList(args[1])
+		sv := ev.force(args[2])
+		s, ok3 := sv.(*strV)
+		if !ok1 || !ok2 || !ok3 || len(from) != len(to) {
+			return unknownWhy("a replaceStrings that is not constant")
+		}
+		pairs := make([]string, 0, 2*len(from))
+		for i := range from {
+			pairs = append(pairs, from[i], to[i])
+		}
+		return &strV{strings.NewReplacer(pairs...).Replace(s.s)}
 	case "fromJSON":
 		v := ev.force(args[0])
 		s, ok := v.(*strV)
@@ -168,6 +249,23 @@ func (ev *evaluator) prim(name string, args []*thunk) value {
 		return &attrsV{m: m}
 	}
 	return unknownWhy("the result of `" + name + "`")
+}
+
+// stringList forces t to a list of constant strings.
+func (ev *evaluator) stringList(t *thunk) ([]string, bool) {
+	l, ok := ev.force(t).(*listV)
+	if !ok {
+		return nil, false
+	}
+	out := make([]string, len(l.elems))
+	for i, x := range l.elems {
+		s, ok := ev.force(x).(*strV)
+		if !ok {
+			return nil, false
+		}
+		out[i] = s.s
+	}
+	return out, true
 }
 
 // notConstant passes an unknown on, or says that v has the wrong type.

@@ -1,0 +1,1 @@
+{ name = "from-with-import"; tag = "5"; }
