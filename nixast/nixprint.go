@@ -171,7 +171,7 @@ func (np *nixPrinter) expr(e Expr) {
 	case *Let:
 		np.s("(let ")
 		a := np.b.build(e.Bindings, false)
-		for _, k := range letOrder(a, e) {
+		for _, k := range letOrder(a) {
 			d := a.attrs[k]
 			if d.inherited {
 				np.s("inherit ")
@@ -355,14 +355,14 @@ func (np *nixPrinter) attrs(a *nAttrs) {
 	np.s("}")
 }
 
-// letOrder approximates the order Nix 2.8 prints let bindings in: the
-// order their names were first seen.
-func letOrder(a *nAttrs, e *Let) []string {
+// letOrder returns the let bindings sorted by name. Nix 2.8 prints them
+// in the order of its symbols' addresses, which is not reproducible.
+func letOrder(a *nAttrs) []string {
 	keys := make([]string, 0, len(a.attrs))
 	for k := range a.attrs {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool { return a.attrs[keys[i]].pos < a.attrs[keys[j]].pos })
+	sort.Strings(keys)
 	return keys
 }
 

@@ -347,7 +347,7 @@ func (p *parser) parseFormals() *Formals {
 func (p *parser) parseLet() Expr {
 	l := &Let{Let: p.pos}
 	p.next()
-	l.Bindings = p.parseBindings(tIn, true)
+	l.Bindings = p.parseBindings(tIn)
 	l.In = p.expect(tIn, "after `let` bindings")
 	if l.In == NoPos {
 		l.Body = p.missing()
@@ -358,18 +358,13 @@ func (p *parser) parseLet() Expr {
 }
 
 // parseBindings parses bindings up to (not including) the token end.
-func (p *parser) parseBindings(end tokKind, isLet bool) []Binding {
+func (p *parser) parseBindings(end tokKind) []Binding {
 	var out []Binding
 	for p.tok != end && p.tok != tEOF {
 		switch p.tok {
 		case tInherit:
 			out = append(out, p.parseInherit())
 		case tID, tOrKw, tDquote, tDollarCurly:
-			if isLet && p.tok == tOrKw {
-				p.unexpected("binding name (`or` cannot be bound by `let`)")
-				out = append(out, p.skipBinding(end))
-				continue
-			}
 			out = append(out, p.parseAttrDef(end))
 		default:
 			p.unexpected("attribute name or " + end.String())
@@ -644,11 +639,13 @@ func (p *parser) parseBinary(minPrec int) Expr {
 		p.next()
 		if prec == precHas {
 			path := p.parseAttrPath()
+			// `?` takes an attribute path, not an operand, so
+			// `a ? b ? c` chains to the left.
 			x = &HasAttr{X: x, Question: opPos, Path: path}
 			if path == nil {
 				return x
 			}
-			lastNonAssoc = precHas
+			lastNonAssoc = 0
 			continue
 		}
 		next := prec + 1
@@ -861,7 +858,7 @@ func (p *parser) parseSimple() Expr {
 		p.next()
 		n.Lbrace = p.pos
 		p.next()
-		n.Bindings = p.parseBindings(tRbrace, false)
+		n.Bindings = p.parseBindings(tRbrace)
 		n.Rbrace, n.EndPos = p.closeBrace(n.Lbrace, n.Bindings)
 		return n
 	}
@@ -872,7 +869,7 @@ func (p *parser) parseSimple() Expr {
 func (p *parser) parseAttrSet() *AttrSet {
 	s := &AttrSet{Rec: NoPos, Lbrace: p.pos}
 	p.next()
-	s.Bindings = p.parseBindings(tRbrace, false)
+	s.Bindings = p.parseBindings(tRbrace)
 	s.Rbrace, s.EndPos = p.closeBrace(s.Lbrace, s.Bindings)
 	return s
 }

@@ -24,10 +24,14 @@ func (p *parser) interpAt(i int) (*Interp, int) {
 }
 
 // unescapeInto appends the value of a double-quoted string's raw text.
+//
+// Like Nix, which works on C strings here, it stops at a NUL byte.
 func unescapeInto(b []byte, raw []byte) []byte {
 	for i := 0; i < len(raw); i++ {
 		c := raw[i]
 		switch {
+		case c == 0:
+			return b
 		case c == '\\' && i+1 < len(raw):
 			i++
 			switch raw[i] {

@@ -1,0 +1,163 @@
+package nixast
+
+import (
+	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+)
+
+// corpusFiles returns the .nix files under $UPTIX_NIX_CORPUS, sorted,
+// skipping the test when the variable is unset.
+func corpusFiles(t testing.TB) (names []string, srcs [][]byte) {
+	t.Helper()
+	root := os.Getenv("UPTIX_NIX_CORPUS")
+	if root == "" {
+		t.Skip("UPTIX_NIX_CORPUS is not set (a folder of .nix files; see DEVELOPERS.md)")
+	}
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && strings.HasSuffix(path, ".nix") {
+			names = append(names, path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("walking corpus %q: %v", root, err)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, b)
+	}
+	if len(names) == 0 {
+		t.Fatalf("no .nix files under %q", root)
+	}
+	return names, srcs
+}
+
+// TestCorpus checks the round trip on every corpus file and compares
+// accept/reject and --print=nix output with nix-instantiate --parse.
+func TestCorpus(t *testing.T) {
+	names, srcs := corpusFiles(t)
+	var size int
+	for i, src := range srcs {
+		size += len(src)
+		f, _ := ParseFile(names[i], src)
+		if got := Format(f); got != string(src) {
+			t.Errorf("%s: round trip differs", names[i])
+		}
+		checkRanges(t, names[i], f)
+	}
+	nix := needNix(t)
+	dir := t.TempDir()
+	start := time.Now()
+	theirs := runNix(t, nix, dir, srcs)
+	nixTime := time.Since(start)
+	var accepted, rejected, disagree, printDiff, pipes int
+	for i, src := range srcs {
+		ours, _ := ourVerdict(src, dir)
+		th := theirs[i]
+		if th.ok {
+			accepted++
+		} else {
+			rejected++
+		}
+		switch {
+		case ours.ok && !th.ok && (bytes.Contains(src, []byte("|>")) || bytes.Contains(src, []byte("<|"))):
+			pipes++ // Nix 2.24 syntax, which 2.8 rejects
+		case ours.ok != th.ok:
+			disagree++
+			t.Errorf("%s: verdicts differ:\n ours: %v %s\nnix's: %v %s", names[i], ours.ok, ours.err, th.ok, th.err)
+		case ours.ok && ours.out != th.out:
+			printDiff++
+			t.Errorf("%s: --print=nix differs at byte %d:\n ours: …%s\nnix's: …%s", names[i], diffAt(ours.out, th.out), excerpt(ours.out, diffAt(ours.out, th.out)), excerpt(th.out, diffAt(ours.out, th.out)))
+		}
+	}
+	t.Logf("corpus: %d files (%.1f MB), nix accepted %d, rejected %d; verdict disagreements %d (and %d files with pipes, deliberately accepted), print differences %d; nix-instantiate --parse took %v (%.1f MB/s)",
+		len(srcs), float64(size)/1e6, accepted, rejected, disagree, pipes, printDiff, nixTime.Round(time.Millisecond), float64(size)/1e6/nixTime.Seconds())
+}
+
+func diffAt(a, b string) int {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+func excerpt(s string, i int) string {
+	from := max(0, i-40)
+	to := min(len(s), i+60)
+	return s[from:to]
+}
+
+// checkRanges checks that every node's range lies inside its parent's
+// and that children come in source order without overlapping.
+func checkRanges(t testing.TB, name string, f *File) {
+	t.Helper()
+	var check func(n Node)
+	bad := 0
+	check = func(n Node) {
+		if n.Pos() > n.End() || n.Pos() < 0 || n.End() > len(f.Src) {
+			if bad++; bad < 5 {
+				t.Errorf("%s: %T has range %d..%d (source has %d bytes)", name, n, n.Pos(), n.End(), len(f.Src))
+			}
+			return
+		}
+		prev := n.Pos()
+		for _, c := range Children(n) {
+			if c.Pos() < prev || c.End() > n.End() {
+				if bad++; bad < 5 {
+					t.Errorf("%s: %T %d..%d lies outside its parent %T %d..%d or before its sibling ending at %d", name, c, c.Pos(), c.End(), n, n.Pos(), n.End(), prev)
+				}
+			}
+			prev = c.End()
+			check(c)
+		}
+	}
+	check(f.Expr)
+}
+
+// BenchmarkParseCorpus parses every corpus file once per iteration.
+func BenchmarkParseCorpus(b *testing.B) {
+	_, srcs := corpusFiles(b)
+	var size int64
+	for _, s := range srcs {
+		size += int64(len(s))
+	}
+	b.SetBytes(size)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, s := range srcs {
+			_, _ = ParseFile("f.nix", s)
+		}
+	}
+}
+
+// BenchmarkNixParseCorpus runs nix-instantiate --parse over the corpus
+// (one process, restarted after each file it rejects) for comparison.
+func BenchmarkNixParseCorpus(b *testing.B) {
+	_, srcs := corpusFiles(b)
+	nix := needNix(b)
+	var size int64
+	for _, s := range srcs {
+		size += int64(len(s))
+	}
+	dir := b.TempDir()
+	b.SetBytes(size)
+	for b.Loop() {
+		runNix(b, nix, dir, srcs)
+	}
+}
+
