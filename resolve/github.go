@@ -25,7 +25,7 @@ const (
 
 // GitHub resolves GitHub branches and releases and computes the hash
 // pkgs.fetchFromGitHub checks. The zero value talks to github.com
-// without a token.
+// without a token. A GitHub is safe for concurrent use once set up.
 type GitHub struct {
 	// APIBase is the REST API root; "" means DefaultGitHubAPIBase.
 	APIBase string
@@ -45,6 +45,12 @@ type GitHub struct {
 	// PrefetchGit is the nix-prefetch-git program used when a git
 	// fetch flag is set; "" means "nix-prefetch-git" on PATH.
 	PrefetchGit string
+	// Attempts is how often a request is tried when it fails with a
+	// network error or a 5xx status; 0 means 3.
+	Attempts int
+	// RetryWait is the pause before the first retry, doubled for each
+	// further one; 0 means one second.
+	RetryWait time.Duration
 }
 
 // GitHubFromEnv returns a client for github.com that authenticates
@@ -126,6 +132,34 @@ func (g *GitHub) client() *http.Client {
 		return http.DefaultClient
 	}
 	return g.HTTP
+}
+
+// do sends a GET request, retrying network errors and 5xx answers.
+func (g *GitHub) do(req *http.Request) (*http.Response, error) {
+	attempts, wait := g.Attempts, g.RetryWait
+	if attempts <= 0 {
+		attempts = 3
+	}
+	if wait <= 0 {
+		wait = time.Second
+	}
+	for i := 1; ; i++ {
+		resp, err := g.client().Do(req.Clone(req.Context()))
+		retry := err != nil || resp.StatusCode >= 500
+		if !retry || i == attempts || req.Context().Err() != nil {
+			return resp, err
+		}
+		if resp != nil {
+			io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+			resp.Body.Close()
+		}
+		select {
+		case <-req.Context().Done():
+			return nil, req.Context().Err()
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
 }
 
 // BranchHead returns the head commit of a branch.
@@ -248,7 +282,7 @@ func (g *GitHub) getJSON(ctx context.Context, path string, v any) error {
 	if g.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+g.Token)
 	}
-	resp, err := g.client().Do(req)
+	resp, err := g.do(req)
 	if err != nil {
 		return fmt.Errorf("calling the GitHub API: %w", g.redact(err))
 	}
@@ -362,7 +396,7 @@ func (g *GitHub) HashArchive(ctx context.Context, owner, repo, rev string) (*nix
 		return nil, fmt.Errorf("building archive request: %w", err)
 	}
 	req.Header.Set("User-Agent", "uptix")
-	resp, err := g.client().Do(req)
+	resp, err := g.do(req)
 	if err != nil {
 		return nil, fmt.Errorf("downloading %q: %w", u, err)
 	}

@@ -67,6 +67,7 @@ func (f *ghFake) client() *GitHub {
 		ArchiveBase: f.srv.URL,
 		Token:       f.token,
 		HTTP:        f.srv.Client(),
+		RetryWait:   time.Millisecond,
 	}
 }
 

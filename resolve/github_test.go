@@ -313,6 +313,43 @@ func TestGitHubRateLimit(t *testing.T) {
 	}
 }
 
+func TestGitHubRetries(t *testing.T) {
+	f := newGHFake(t, "")
+	f.repos["o/r"] = true
+	f.branches["o/r:main"] = ghFakeCommit{sha: ghTestSHA, message: "m", author: ghAuthorDate}
+	f.archives["o/r/"+ghTestSHA] = narBuildTar(t, 0, true, nfile("r/x", "x"))
+	failures := 2
+	f.limit = func(w http.ResponseWriter) bool {
+		if failures == 0 {
+			return false
+		}
+		failures--
+		w.WriteHeader(http.StatusBadGateway)
+		return true
+	}
+	res, err := f.client().Branch(context.Background(), "o", "r", "main")
+	if err != nil {
+		t.Fatalf("after two 502s: %v", err)
+	}
+	if res.Rev != ghTestSHA || len(f.requests()) != 5 {
+		t.Fatalf("rev %s after requests %q", res.Rev, ghPaths(f.requests()))
+	}
+
+	// A persistent 503 is reported after three attempts.
+	f.log = nil
+	f.limit = func(w http.ResponseWriter) bool {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return true
+	}
+	_, err = f.client().Branch(context.Background(), "o", "r", "main")
+	if err == nil || !strings.Contains(err.Error(), "GitHub answered 503 Service Unavailable for /api/v3/repos/o/r/branches/main") {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(f.requests()); n != 3 {
+		t.Fatalf("%d attempts, want 3", n)
+	}
+}
+
 func TestGitHubTokenNeverInErrors(t *testing.T) {
 	f := newGHFake(t, "")
 	f.repos["o/r"] = true
