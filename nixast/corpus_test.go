@@ -160,4 +160,3 @@ func BenchmarkNixParseCorpus(b *testing.B) {
 		runNix(b, nix, dir, srcs)
 	}
 }
-
