@@ -53,12 +53,17 @@ func LintFile(filename string, src []byte, locked func(key string) bool) ([]Find
 func lint(f *nixast.File, calls []call, locked func(string) bool) ([]Finding, error) {
 	var out []Finding
 	for _, c := range calls {
+		add := func(rule string, sev Severity, msg string) {
+			out = append(out, Finding{Pos: f.Position(c.pos), Rule: rule, Severity: sev, Msg: msg})
+		}
+		if c.pos == c.end {
+			// Discovery could not place the call; say why.
+			add(RuleUnresolved, SeverityWarning, "the argument is not constant ("+c.unresolved+"); uptix cannot lock it")
+			continue
+		}
 		ctx, ok := locate(f, c)
 		if !ok {
 			return nil, fmt.Errorf("locating the call at %s", f.Position(c.pos))
-		}
-		add := func(rule string, sev Severity, msg string) {
-			out = append(out, Finding{Pos: f.Position(c.pos), Rule: rule, Severity: sev, Msg: msg})
 		}
 		image := c.kind == "dockerImage" || c.kind == "pullDockerImage"
 		arg := "its argument"

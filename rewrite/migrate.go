@@ -3,6 +3,7 @@ package rewrite
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/uptix-dev/uptix/nixast"
@@ -44,6 +45,9 @@ func plan(f *nixast.File, calls []call) (*Result, error) {
 		if c.kind != "dockerImage" && c.kind != "pullDockerImage" {
 			continue
 		}
+		if c.pos == c.end {
+			continue // discovery could not place it; lint shows its reason
+		}
 		ctx, ok := locate(f, c)
 		if !ok {
 			return nil, fmt.Errorf("locating the call at %s", f.Position(c.pos))
@@ -54,6 +58,10 @@ func plan(f *nixast.File, calls []call) (*Result, error) {
 			continue
 		}
 		r.Edits = append(r.Edits, edits...)
+		if c.kind == "pullDockerImage" && !slices.ContainsFunc(edits, isRename) {
+			r.Manual = append(r.Manual, Note{Pos: f.Position(c.pos), Msg: "pullDockerImage is the old name of dockerImage, " +
+				"and this one comes from a binding or inherit the migration does not change; by hand: rename it there and here"})
+		}
 	}
 	SortEdits(r.Edits)
 	if len(r.Edits) == 0 {
@@ -94,7 +102,7 @@ func migrateCall(f *nixast.File, ctx *context, inherits []*nixast.Inherit) ([]Ed
 		if ctx.lambda || !ctx.direct {
 			return nil, ""
 		}
-		return renameCallee(ctx), ""
+		return renameCallee(f, ctx), ""
 	}
 	if ctx.name != "image" {
 		what := "the call's value is bound to " + quote(path) + ", not to a container's image"
@@ -116,6 +124,10 @@ func migrateCall(f *nixast.File, ctx *context, inherits []*nixast.Inherit) ([]Ed
 	if !ok {
 		return nil, "the binding is not in an attribute set; set imageFile = <this call> and image = " + arg + " on the container by hand"
 	}
+	if _, ok := staticPath(ctx.def.Path.Names); !ok {
+		return nil, "the attribute path " + quote(path) + " has a computed name, and Nix does not allow a second binding under it; " +
+			"by hand: write the container as `{ imageFile = <this call>; image = " + arg + "; }` under that name"
+	}
 	if hasSibling(set, ctx.def, "imageFile") {
 		return nil, "the set already has imageFile, so this " + quote(path) + " was left alone; " +
 			"keep one of the two: imageFile = <this call> with image = " + arg + ", or the existing imageFile"
@@ -125,14 +137,47 @@ func migrateCall(f *nixast.File, ctx *context, inherits []*nixast.Inherit) ([]Ed
 			", which would not carry imageFile; rewrite both by hand: imageFile = <this call>, image = " + arg +
 			", and inherit imageFile as well"
 	}
+	if set.Rec != nixast.NoPos && usesVariable(set, "image", "imageFile") {
+		return nil, "this rec set uses image or imageFile as a variable, which the new binding would capture; " +
+			"by hand: set imageFile = <this call> and image = " + arg + " after renaming that variable"
+	}
 	if ctx.lambda {
 		// A function between the binding and the call: the binding's value
 		// is not the call after all. (A binding inside a helper's body has
 		// the lambda above the binding, which is fine.)
 		return nil, "the call is inside a function; rewrite by hand"
 	}
-	return append(siteEdits(f, ctx), renameCallee(ctx)...), ""
+	return append(siteEdits(f, ctx), renameCallee(f, ctx)...), ""
 }
+
+// usesVariable reports whether any value in set refers to one of names
+// as a variable.
+func usesVariable(set *nixast.AttrSet, names ...string) bool {
+	found := false
+	nixast.Inspect(set, func(n nixast.Node) bool {
+		switch n := n.(type) {
+		case *nixast.AttrPath:
+			return false // attribute names, not variables
+		case *nixast.Inherit:
+			if n.From == nil {
+				for _, a := range n.Names {
+					if s, _ := nixast.StaticName(a); slices.Contains(names, s) {
+						found = true
+					}
+				}
+			}
+			return n.From != nil
+		case *nixast.Ident:
+			if slices.Contains(names, n.Name) {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+func isRename(e Edit) bool { return e.New == "dockerImage" }
 
 // siteEdits builds the site of a direct `…image = CALL;` binding.
 func siteEdits(f *nixast.File, ctx *context) []Edit {
@@ -154,42 +199,111 @@ func siteEdits(f *nixast.File, ctx *context) []Edit {
 	return s.edits(f.Src)
 }
 
-// renameCallee renames `X.pullDockerImage` to `X.dockerImage`. A bare
-// `pullDockerImage` (brought in by with or inherit) is left: the name
-// that brought it into scope would have to change too, and the old name
-// keeps working; lint reports it.
-func renameCallee(ctx *context) []Edit {
-	sel, ok := nixast.Unparen(ctx.apply.Fun).(*nixast.Select)
-	if !ok || sel.Default != nil || sel.Path == nil {
+// renameCallee renames `X.pullDockerImage` to `X.dockerImage`, and a
+// bare `pullDockerImage` that only a `with` can supply (no binding,
+// inherit or parameter in the file names pullDockerImage or
+// dockerImage). Any other bare use is left: the name that brought it
+// into scope would have to change too; the old name keeps working and
+// lint reports it.
+func renameCallee(f *nixast.File, ctx *context) []Edit {
+	var id *nixast.Ident
+	switch fn := nixast.Unparen(ctx.apply.Fun).(type) {
+	case *nixast.Select:
+		if fn.Default != nil || fn.Path == nil {
+			return nil
+		}
+		id, _ = fn.Path.Names[len(fn.Path.Names)-1].(*nixast.Ident)
+	case *nixast.Ident:
+		if !underWith(ctx) || bindsName(f, "pullDockerImage", "dockerImage") {
+			return nil
+		}
+		id = fn
+	}
+	if id == nil || id.Name != "pullDockerImage" {
 		return nil
 	}
-	last, ok := sel.Path.Names[len(sel.Path.Names)-1].(*nixast.Ident)
-	if !ok || last.Name != "pullDockerImage" {
-		return nil
+	return []Edit{{Start: id.Pos(), End: id.End(), New: "dockerImage"}}
+}
+
+func underWith(ctx *context) bool {
+	for _, n := range ctx.chain {
+		if _, ok := n.(*nixast.With); ok {
+			return true
+		}
 	}
-	return []Edit{{Start: last.Pos(), End: last.End(), New: "dockerImage"}}
+	return false
+}
+
+// bindsName reports whether f binds one of names anywhere: as the first
+// attribute of a binding, by inherit, or as a function parameter.
+func bindsName(f *nixast.File, names ...string) bool {
+	found := false
+	has := func(a nixast.AttrName) {
+		if s, ok := nixast.StaticName(a); ok && slices.Contains(names, s) {
+			found = true
+		}
+	}
+	nixast.Inspect(f.Expr, func(n nixast.Node) bool {
+		switch n := n.(type) {
+		case *nixast.AttrDef:
+			has(n.Path.Names[0])
+		case *nixast.Inherit:
+			for _, a := range n.Names {
+				has(a)
+			}
+		case *nixast.Lambda:
+			if n.Arg != nil {
+				has(n.Arg)
+			}
+			if n.Formals != nil {
+				for _, p := range n.Formals.List {
+					has(p.Name)
+				}
+			}
+		}
+		return !found
+	})
+	return found
 }
 
 // hasSibling reports whether set binds prefix.name, where prefix is def's
-// path without its last attribute.
+// path without its last attribute: directly (`prefix.name = …;`), through
+// a nested set (`web = { name = …; };` next to `web.image`), or by
+// `inherit`. A dynamic prefix counts as bound: Nix would reject a second
+// binding under it.
 func hasSibling(set *nixast.AttrSet, def *nixast.AttrDef, name string) bool {
 	prefix, ok := staticPath(def.Path.Names[:len(def.Path.Names)-1])
 	if !ok {
-		return false
+		return true
 	}
-	want := append(prefix, name)
-	for _, b := range set.Bindings {
+	return bindsPath(set.Bindings, append(prefix, name))
+}
+
+// bindsPath reports whether bindings define path, a prefix of it with a
+// value that is not a set literal, or something below it.
+func bindsPath(bindings []nixast.Binding, path []string) bool {
+	for _, b := range bindings {
 		switch b := b.(type) {
 		case *nixast.AttrDef:
-			if p, ok := staticPath(b.Path.Names); ok && equalPath(p, want) {
+			p, ok := staticPath(b.Path.Names)
+			if !ok {
+				continue
+			}
+			n := min(len(p), len(path))
+			if !equalPath(p[:n], path[:n]) {
+				continue
+			}
+			if len(p) >= len(path) {
+				return true
+			}
+			inner, isSet := nixast.Unparen(b.Value).(*nixast.AttrSet)
+			if !isSet || bindsPath(inner.Bindings, path[len(p):]) {
 				return true
 			}
 		case *nixast.Inherit:
-			if len(prefix) == 0 {
-				for _, n := range b.Names {
-					if s, ok := nixast.StaticName(n); ok && s == name {
-						return true
-					}
+			for _, a := range b.Names {
+				if s, ok := nixast.StaticName(a); ok && s == path[0] && len(path) == 1 {
+					return true
 				}
 			}
 		}
