@@ -182,6 +182,11 @@ func narAddEntry(root *narNode, hdr *tar.Header, r io.Reader, store *narStore) e
 // it was, as with GNU tar.
 func narLookupLink(root *narNode, name string) (*narNode, error) {
 	parts := narLinkPath(name)
+	for i := range parts[:max(len(parts)-1, 0)] {
+		if p := narFind(root, parts[:i+1]); p != nil && p.kind == nar.TypeSymlink {
+			return nil, fmt.Errorf("hard link to %q, which is beneath a symlink", name)
+		}
+	}
 	n := narFind(root, parts)
 	if n == nil || len(parts) == 0 {
 		return nil, fmt.Errorf("hard link to %q, which is not in the archive before it", name)
@@ -208,7 +213,7 @@ func narFind(root *narNode, parts []string) *narNode {
 	return n
 }
 
-// place puts node at the path parts below root, creating missing parent
+// narPlace puts node at the path parts below root, creating missing parent
 // directories. Directories merge; anything else replaces what was there,
 // except a directory that is not empty (GNU tar fails on those).
 func narPlace(root *narNode, parts []string, node *narNode) error {
@@ -255,8 +260,8 @@ func narLateSymlink(target string) bool {
 	return strings.HasPrefix(target, "/") || slices.Contains(strings.Split(target, "/"), "..")
 }
 
-// narMemberPath splits a member name into components the way GNU tar resolves
-// it: leading slashes and "." components go, ".." is refused.
+// narMemberPath splits a member name into components the way GNU tar
+// resolves it: leading slashes and "." components go, ".." is refused.
 func narMemberPath(name string) ([]string, error) {
 	var parts []string
 	for p := range strings.SplitSeq(name, "/") {

@@ -92,7 +92,7 @@ func TestNarHashDifferential(t *testing.T) {
 			// tar follows.
 			if strings.Contains(ourErr.Error(), "is a symlink, not a directory") ||
 				strings.Contains(ourErr.Error(), "which GNU tar creates last") ||
-				strings.Contains(ourErr.Error(), "which is not in the archive before it") && narHasSymlink(unpack) {
+				strings.Contains(ourErr.Error(), "which is beneath a symlink") {
 				refused++
 				continue
 			}
@@ -111,17 +111,6 @@ func TestNarHashDifferential(t *testing.T) {
 	if agreed < n/2 {
 		t.Errorf("only %d of %d archives compared", agreed, n)
 	}
-}
-
-func narHasSymlink(dir string) bool {
-	found := false
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && d.Type()&os.ModeSymlink != 0 {
-			found = true
-		}
-		return nil
-	})
-	return found
 }
 
 func narDescribe(ents []narTarEnt) string {

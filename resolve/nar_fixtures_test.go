@@ -266,6 +266,8 @@ func badNarCases() []badNarCase {
 			`hard link to directory "r/d"`, false},
 		{"under-file", []narTarEnt{nfile("r/a", "1"), nfile("r/a/b", "2")},
 			`unpacking "r/a/b": "r/a" is a file, not a directory`, false},
+		{"link-under-symlink", []narTarEnt{nfile("r/real/x", "x"), nsym("r/s", "real"), nhard("r/y", "r/s/x")},
+			`unpacking "r/y": hard link to "r/s/x", which is beneath a symlink`, true},
 		{"under-symlink", []narTarEnt{ndir("r/real/"), nsym("r/s", "real"), nfile("r/s/z", "z")},
 			`unpacking "r/s/z": "r/s" is a symlink, not a directory`, true},
 		{"replace-late-symlink", []narTarEnt{nsym("r/s", "/etc/passwd"), nfile("r/s", "file")},
