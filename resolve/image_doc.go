@@ -20,7 +20,10 @@
 // [DigestTag]: the algorithm, "-" and the first 12 hex digits
 // ("alpine:sha256-37f3d2ad8ee5"); write that in `image`. With a tag
 // and a digest, the digest decides what is fetched and the tag is the
-// label. testdata/references.json holds the cases both this package and
+// label; `image` must then be name:tag without the digest.
+// [LoadedName] gives what `image` must say in every case (checked
+// against podman 4.3: a loaded archive is found by name and tag, never
+// by the registry's digest). testdata/references.json holds the cases both this package and
 // the Nix module are tested against.
 //
 // A [Resolver] asks registries with go-containerregistry:

@@ -250,3 +250,18 @@ func DigestTag(digest string) string {
 	}
 	return algo + "-" + hex
 }
+
+// LoadedName is what `image =` must say for the archive pullImage
+// builds from ref to be used without a pull: the reference as written
+// when it has no digest, else the final name and tag. Podman (4.3,
+// checked here with `podman load` and `podman create --pull=never`)
+// does not find a loaded image by the registry's digest, neither for
+// "alpine@sha256:…" nor for "alpine:3.19@sha256:…", while
+// "alpine:sha256-<12 hex>" and "alpine:3.19" work.
+func LoadedName(ref ImageRef) string {
+	if ref.Digest == "" {
+		return ref.Original
+	}
+	name, tag := FinalNameTag(ref)
+	return name + ":" + tag
+}

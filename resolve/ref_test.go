@@ -148,3 +148,23 @@ func FuzzParseImageRef(f *testing.F) {
 		}
 	})
 }
+
+func TestLoadedName(t *testing.T) {
+	d := "sha256:37f3d2ad8ee5a5046be490b025f6b2c585c59ff1475176241e15bde91c1ee3a7"
+	for in, want := range map[string]string{
+		"postgres":                "postgres",
+		"localhost:5000/app:dev":  "localhost:5000/app:dev",
+		"alpine@" + d:             "alpine:sha256-37f3d2ad8ee5",
+		"alpine:3.19@" + d:        "alpine:3.19",
+		"ghcr.io/o/i:latest@" + d: "ghcr.io/o/i:latest",
+		"[::1]:5000/app@" + d:     "[::1]:5000/app:sha256-37f3d2ad8ee5",
+	} {
+		ref, err := ParseImageRef(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := LoadedName(ref); got != want {
+			t.Errorf("LoadedName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
