@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/nix-community/go-nix/pkg/nixhash"
+	"github.com/uptix-dev/uptix/internal/oracle"
 )
 
 // narRandomArchive builds a tar of random entries below "r/", drawing
@@ -126,4 +127,60 @@ func narDescribe(ents []narTarEnt) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// TestNarHashGitArchive hashes what `git archive` writes for a small
+// repository, the same program GitHub's archives come from.
+func TestNarHashGitArchive(t *testing.T) {
+	nix := newNarNixEnv(t)
+	oracle.Require(t, "git")
+	repo := t.TempDir()
+	files := map[string]string{
+		"README.md":            "# demo\n",
+		"bin/tool":             "#!/bin/sh\necho tool\n",
+		"a-b":                  "dash\n",
+		"a/b":                  "slash\n",
+		"ünïcødé/日本語.txt":      "unicode\n",
+		"ignored/secret":       "export-ignore drops this\n",
+		".gitattributes":       "ignored export-ignore\n",
+		narLongName("d/", 120): "long\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(repo, name)
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		mode := os.FileMode(0o644)
+		if name == "bin/tool" {
+			mode = 0o755
+		}
+		if err := os.WriteFile(p, []byte(body), mode); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.Symlink("README.md", filepath.Join(repo, "link"))
+	git := func(args ...string) []byte {
+		cmd := exec.Command("git", append([]string{"-C", repo, "-c", "user.name=u",
+			"-c", "user.email=u@example.com", "-c", "commit.gpgsign=false"}, args...)...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("git %v: %v", args, err)
+		}
+		return out
+	}
+	git("init", "-q")
+	git("add", "-A")
+	git("commit", "-q", "-m", "demo")
+	sha := strings.TrimSpace(string(git("rev-parse", "HEAD")))
+	archive := git("archive", "--format=tar.gz", "--prefix=demo-"+sha+"/", "HEAD")
+
+	ours, err := NarHashTarball(bytes.NewReader(archive))
+	if err != nil {
+		t.Fatal(err)
+	}
+	unpacked := narGNUUnpack(t, archive)
+	if _, err := os.Stat(filepath.Join(unpacked, "ignored")); !os.IsNotExist(err) {
+		t.Fatalf("git archive kept the export-ignore directory (%v)", err)
+	}
+	if want := nix.hashPath(t, unpacked); ours.Format(nixhash.SRI, true) != want {
+		t.Fatalf("git archive: ours %s, nix %s", ours.Format(nixhash.SRI, true), want)
+	}
 }
