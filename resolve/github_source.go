@@ -68,8 +68,12 @@ type SourceResult struct {
 	Release *GitHubRelease // releases only
 }
 
-// SRI returns the hash as "sha256-<base64>".
+// SRI returns the hash as "sha256-<base64>", or "" when Hash is not
+// set.
 func (r *SourceResult) SRI() string {
+	if r.Hash == nil {
+		return ""
+	}
 	return r.Hash.Format(nixhash.SRI, true)
 }
 

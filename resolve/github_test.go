@@ -423,4 +423,7 @@ func TestGitHubOptions(t *testing.T) {
 	if k := r.Key(); k != "$GITHUB_RELEASE$:o/r$" {
 		t.Errorf("release key %q", k)
 	}
+	if s := r.SRI(); s != "" {
+		t.Errorf("SRI() without a hash = %q", s)
+	}
 }
