@@ -119,7 +119,7 @@ func (r *Resolver) HeadDigest(ctx context.Context, s string) (string, error) {
 	var d string
 	err = r.eachSource(ref, func(repo name.Repository) error {
 		tag := repo.Tag(ref.identifier())
-		desc, err := remote.Head(tag, r.remoteOptions(ctx, ref)...)
+		desc, err := remote.Head(tag, r.remoteOptions(ctx)...)
 		if err == nil {
 			d = desc.Digest.String()
 			return nil
@@ -127,7 +127,7 @@ func (r *Resolver) HeadDigest(ctx context.Context, s string) (string, error) {
 		if !headUnsupported(err) {
 			return err
 		}
-		got, err := remote.Get(tag, r.remoteOptions(ctx, ref)...)
+		got, err := remote.Get(tag, r.remoteOptions(ctx)...)
 		if err != nil {
 			return err
 		}
@@ -204,7 +204,7 @@ func (r *Resolver) resolveImage(ctx context.Context, ref ImageRef, platforms []P
 	var desc *remote.Descriptor
 	var repo name.Repository
 	err := r.eachSource(ref, func(rp name.Repository) error {
-		d, err := remote.Get(referenceIn(rp, ref), r.remoteOptions(ctx, ref)...)
+		d, err := remote.Get(referenceIn(rp, ref), r.remoteOptions(ctx)...)
 		if err != nil {
 			return err
 		}
@@ -214,13 +214,18 @@ func (r *Resolver) resolveImage(ctx context.Context, ref ImageRef, platforms []P
 	if err != nil {
 		return nil, err
 	}
+	// Later failures name the host the image comes from.
+	src := ref.Registry
+	if repo.RegistryStr() != name.DefaultRegistry || ref.Registry != dockerHub {
+		src = repo.RegistryStr()
+	}
 	res.Digest = desc.Digest.String()
 
 	// Find each platform's image.
 	images := make([]v1.Image, len(platforms))
 	var primary *v1.ConfigFile
 	for i, p := range platforms {
-		img, d, err := r.platformImage(ctx, ref, repo, desc, p)
+		img, d, err := r.platformImage(ctx, src, repo, desc, p)
 		if err != nil {
 			return nil, err
 		}
@@ -228,7 +233,7 @@ func (r *Resolver) resolveImage(ctx context.Context, ref ImageRef, platforms []P
 		pr := PlatformResult{Platform: p, ManifestDigest: d.String()}
 		cfg, err := img.ConfigFile()
 		if err != nil {
-			return nil, fmt.Errorf("reading the image config for %s: %w", p, describe(err, ref.Registry))
+			return nil, fmt.Errorf("reading the image config for %s: %w", p, describe(err, src))
 		}
 		if i == 0 {
 			primary = cfg
@@ -249,7 +254,7 @@ func (r *Resolver) resolveImage(ctx context.Context, ref ImageRef, platforms []P
 		pr := &res.Platforms[i]
 		sri, err := r.cachedHash(ctx, ref, repo, pr.ManifestDigest, images[i], finalName, finalTag)
 		if err != nil {
-			return nil, fmt.Errorf("hashing the archive for %s: %w", pr.Platform, describe(err, ref.Registry))
+			return nil, fmt.Errorf("hashing the archive for %s: %w", pr.Platform, describe(err, src))
 		}
 		pr.SHA256 = sri
 	}
@@ -282,7 +287,7 @@ func referenceIn(rp name.Repository, ref ImageRef) name.Reference {
 }
 
 // platformImage returns the image for p and its manifest digest.
-func (r *Resolver) platformImage(ctx context.Context, ref ImageRef, repo name.Repository, desc *remote.Descriptor, p Platform) (v1.Image, v1.Hash, error) {
+func (r *Resolver) platformImage(ctx context.Context, src string, repo name.Repository, desc *remote.Descriptor, p Platform) (v1.Image, v1.Hash, error) {
 	mt := desc.MediaType
 	switch {
 	case mt.IsSchema1():
@@ -290,7 +295,7 @@ func (r *Resolver) platformImage(ctx context.Context, ref ImageRef, repo name.Re
 	case mt.IsImage():
 		img, err := desc.Image()
 		if err != nil {
-			return nil, v1.Hash{}, describe(err, ref.Registry)
+			return nil, v1.Hash{}, describe(err, src)
 		}
 		if err := checkImage(img); err != nil {
 			return nil, v1.Hash{}, err
@@ -303,11 +308,11 @@ func (r *Resolver) platformImage(ctx context.Context, ref ImageRef, repo name.Re
 
 	idx, err := desc.ImageIndex()
 	if err != nil {
-		return nil, v1.Hash{}, describe(err, ref.Registry)
+		return nil, v1.Hash{}, describe(err, src)
 	}
 	im, err := idx.IndexManifest()
 	if err != nil {
-		return nil, v1.Hash{}, describe(err, ref.Registry)
+		return nil, v1.Hash{}, describe(err, src)
 	}
 	child, err := choosePlatform(im, p)
 	if err != nil {
@@ -320,9 +325,9 @@ func (r *Resolver) platformImage(ctx context.Context, ref ImageRef, repo name.Re
 	default:
 		return nil, v1.Hash{}, fmt.Errorf("the index entry for %s is a %q, not an image", p, child.MediaType)
 	}
-	img, err := remote.Image(repo.Digest(child.Digest.String()), r.remoteOptions(ctx, ref)...)
+	img, err := remote.Image(repo.Digest(child.Digest.String()), r.remoteOptions(ctx)...)
 	if err != nil {
-		return nil, v1.Hash{}, fmt.Errorf("fetching the manifest for %s: %w", p, describe(err, ref.Registry))
+		return nil, v1.Hash{}, fmt.Errorf("fetching the manifest for %s: %w", p, describe(err, src))
 	}
 	if err := checkImage(img); err != nil {
 		return nil, v1.Hash{}, fmt.Errorf("checking the image for %s: %w", p, err)
@@ -503,7 +508,7 @@ func (r *Resolver) keychain() authn.Keychain {
 	return r.Keychain
 }
 
-func (r *Resolver) remoteOptions(ctx context.Context, ref ImageRef) []remote.Option {
+func (r *Resolver) remoteOptions(ctx context.Context) []remote.Option {
 	ua := r.UserAgent
 	if ua == "" {
 		ua = "uptix"
