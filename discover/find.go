@@ -109,9 +109,9 @@ func (fd *finder) walk(e nixast.Expr, env *scope, b *bindCtx) {
 	case *nixast.Paren:
 		fd.walk(e.X, env, b)
 	case *nixast.String:
-		fd.walkParts(e.Parts, env)
+		fd.walkParts(e.Parts, env, b)
 	case *nixast.Path:
-		fd.walkParts(e.Parts, env)
+		fd.walkParts(e.Parts, env, b)
 	case *nixast.List:
 		for _, x := range e.Elems {
 			fd.walk(x, env, b)
@@ -167,10 +167,10 @@ func (fd *finder) walk(e nixast.Expr, env *scope, b *bindCtx) {
 	}
 }
 
-func (fd *finder) walkParts(parts []nixast.StrPart, env *scope) {
+func (fd *finder) walkParts(parts []nixast.StrPart, env *scope, b *bindCtx) {
 	for _, p := range parts {
 		if in, ok := p.(*nixast.Interp); ok {
-			fd.walk(in.X, env, nil)
+			fd.walk(in.X, env, b)
 		}
 	}
 }
@@ -184,7 +184,7 @@ func (fd *finder) walkNames(p *nixast.AttrPath, env *scope) {
 		case *nixast.Interp:
 			fd.walk(n.X, env, nil)
 		case *nixast.String:
-			fd.walkParts(n.Parts, env)
+			fd.walkParts(n.Parts, env, nil)
 		}
 	}
 }
@@ -233,7 +233,7 @@ func (fd *finder) walkBody(lv *lambdaV, args []*thunk, b *bindCtx) {
 	if lv.lam.Formals != nil {
 		for _, fm := range lv.lam.Formals.List {
 			if fm.Default != nil {
-				fd.walk(fm.Default, inner, nil)
+				fd.walk(fm.Default, inner, b)
 			}
 		}
 	}
