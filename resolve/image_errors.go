@@ -1,8 +1,10 @@
 package resolve
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"syscall"
 
@@ -37,12 +39,18 @@ func describe(err error, registry string) error {
 	}
 	e := &RegistryError{Registry: registry, err: err}
 	var te *transport.Error
+	var dnsErr *net.DNSError
+	var certErr *tls.CertificateVerificationError
 	switch {
 	case errors.As(err, &te):
 		e.Status = te.StatusCode
 		e.msg = statusMessage(registry, te)
 	case errors.Is(err, syscall.ECONNREFUSED):
 		e.msg = fmt.Sprintf("cannot reach registry %q: connection refused (is it running?)", registry)
+	case errors.As(err, &dnsErr):
+		e.msg = fmt.Sprintf("cannot reach registry %q: its name does not resolve (%v)", registry, dnsErr)
+	case errors.As(err, &certErr):
+		e.msg = fmt.Sprintf("registry %q presents a TLS certificate that is not trusted (%v); if that is expected, list it as an insecure registry", registry, certErr.Err)
 	case errors.Is(err, errTimeout):
 		e.msg = fmt.Sprintf("registry %q did not answer in time: %v", registry, err)
 	default:

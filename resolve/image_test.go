@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -497,5 +499,40 @@ func TestBearerAuth(t *testing.T) {
 	}
 	if res2.Platforms[0].SHA256 != res.Platforms[0].SHA256 {
 		t.Errorf("hash through bearer auth %s, direct %s", res.Platforms[0].SHA256, res2.Platforms[0].SHA256)
+	}
+}
+
+// TestTLSVerification: TLS is verified for registries not listed as
+// insecure, and listing one accepts its self-signed certificate.
+func TestTLSVerification(t *testing.T) {
+	reg := testreg.Start(t)
+	want := reg.MustPushImage(t, "team/app", "v1", testreg.Simple(12, 1, testreg.Gzip, true))
+	target, _ := url.Parse(reg.URL)
+	srv := httptest.NewUnstartedServer(httputil.NewSingleHostReverseProxy(target))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	defer srv.Close()
+	isolateHome(t)
+
+	// Every connection goes to the TLS server, whatever the name.
+	_, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "https://"))
+	host := "registry.test:" + port
+	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return (&net.Dialer{}).DialContext(ctx, network, srv.Listener.Addr().String())
+	}
+	base := &http.Transport{DialContext: dial}
+
+	strict := &Resolver{Transport: base}
+	t.Cleanup(strict.CloseIdleConnections)
+	_, err := strict.HeadDigest(context.Background(), host+"/team/app:v1")
+	if err == nil || !strings.Contains(err.Error(), `registry "`+host+`" presents a TLS certificate that is not trusted`) {
+		t.Fatalf("error = %v", err)
+	}
+
+	lax := &Resolver{Transport: base.Clone(), Insecure: []string{"registry.test"}}
+	t.Cleanup(lax.CloseIdleConnections)
+	got, err := lax.HeadDigest(context.Background(), host+"/team/app:v1")
+	if err != nil || got != want.String() {
+		t.Fatalf("insecure registry: %q, %v", got, err)
 	}
 }
