@@ -26,14 +26,15 @@ type updTracker interface {
 	done(o depOutcome) int64
 }
 
-// isTerminalWriter reports whether w is a terminal.
+// isTerminalWriter reports whether w is a terminal of a known width
+// that can show progress bars.
 func isTerminalWriter(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok || os.Getenv("TERM") == "dumb" {
 		return false
 	}
 	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0 && termWidth(f) > 0
 }
 
 func newProgress(w io.Writer) updProgress {
