@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -131,6 +132,103 @@ func TestFixedOutputBuild(t *testing.T) {
 		})
 		if res == nil || res.Accepted || res.Got == "" {
 			t.Errorf("%s %s: a build tagged %s-other gave %v, %v; want a hash mismatch", b.system, b.ref, args.FinalImageTag, res, err)
+		}
+	}
+}
+
+// TestUpdateThenBuild runs the real `uptix update` on a configuration
+// that uses images from a registry on 127.0.0.1, then follows the
+// module's own advice: an arm64 host first fails with the command to
+// run, that command is run as printed, and afterwards real fixed-output
+// builds accept the hashes for both hosts.
+func TestUpdateThenBuild(t *testing.T) {
+	oracle.Require(t, "nix-build", "nix-instantiate", "nix", "skopeo", "go")
+	store := oracle.NewStore(t)
+	reg := testreg.Start(t)
+	reg.MustPushImage(t, "fixtures/simple", "1.0", testreg.Simple(5, 2, testreg.Gzip, false))
+	reg.MustPushIndex(t, "fixtures/multi", "v1", testreg.MultiPlatform(6, false))
+	simple, multi := reg.Ref("fixtures/simple", "1.0"), reg.Ref("fixtures/multi", "v1")
+
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	tmp := t.TempDir()
+	bin := filepath.Join(tmp, "uptix")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/uptix")
+	build.Dir = repoDir(t)
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building uptix: %v\n%s", err, out)
+	}
+	config := filepath.Join(tmp, "config")
+	if err := os.MkdirAll(config, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	nix := fmt.Sprintf(`{ uptix, ... }:
+{
+  virtualisation.oci-containers.containers = {
+    simple = {
+      imageFile = uptix.dockerImage %[1]s;
+      image = %[1]s;
+    };
+    multi = {
+      imageFile = uptix.dockerImage %[2]s;
+      image = %[2]s;
+    };
+  };
+}
+`, nixStr(simple), nixStr(multi))
+	if err := os.WriteFile(filepath.Join(config, "containers.nix"), []byte(nix), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	uptix := func(args ...string) {
+		t.Helper()
+		cmd := exec.CommandContext(ctx, bin, args...)
+		cmd.Dir = config
+		cmd.Env = append(os.Environ(), "HOME="+tmp, "DOCKER_CONFIG="+filepath.Join(tmp, "docker"), "NO_COLOR=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("uptix %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	uptix("update", "--platform", "linux/amd64")
+	lockPath := filepath.Join(config, "uptix.lock")
+
+	moduleArgs := func(system, ref string) (json.RawMessage, error) {
+		expr := fmt.Sprintf(`((import %s { lockFile = %s; pkgs = %s; }).dockerImage %s).args`,
+			nixPath(moduleDir(t)), nixPath(lockPath), stubPkgs(system, stubs[1].expr), nixStr(ref))
+		return evalNix(t, store, expr)
+	}
+	_, err := moduleArgs("aarch64-linux", multi)
+	hint := fmt.Sprintf("uptix update --dependency '%s' --platform linux/arm64", multi)
+	if err == nil || !strings.HasSuffix(err.Error(), "; run: "+hint) {
+		t.Fatalf("arm64 host before locking arm64: error %v, want one ending in %q", err, hint)
+	}
+	uptix("update", "--dependency", multi, "--platform", "linux/arm64")
+
+	for _, b := range []struct{ system, ref string }{
+		{"x86_64-linux", simple},
+		{"x86_64-linux", multi},
+		{"aarch64-linux", multi},
+	} {
+		out, err := moduleArgs(b.system, b.ref)
+		if err != nil {
+			t.Fatalf("%s %s: %v", b.system, b.ref, err)
+		}
+		var args struct {
+			ImageName, ImageDigest, SHA256, FinalImageName, FinalImageTag, OS, Arch string
+		}
+		if err := json.Unmarshal(out, &args); err != nil {
+			t.Fatal(err)
+		}
+		res, err := store.FixedOutputBuild(ctx, oracle.PullImage{
+			ImageName: args.ImageName, ImageDigest: args.ImageDigest,
+			FinalName: args.FinalImageName, FinalTag: args.FinalImageTag,
+			OS: args.OS, Arch: args.Arch, Hash: args.SHA256,
+		})
+		if res == nil {
+			t.Fatalf("%s %s: %v", b.system, b.ref, err)
+		}
+		if !res.Accepted {
+			lockData, _ := os.ReadFile(lockPath)
+			t.Errorf("%s %s: Nix rejected the hash uptix update wrote, with arguments %s: %s\nlock:\n%s", b.system, b.ref, out, res, lockData)
 		}
 	}
 }
