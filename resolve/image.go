@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -223,7 +224,7 @@ func (r *Resolver) resolveImage(ctx context.Context, ref ImageRef, platforms []P
 
 	// Find each platform's image.
 	images := make([]v1.Image, len(platforms))
-	var primary *v1.ConfigFile
+	var primary *imageConfig
 	for i, p := range platforms {
 		img, d, err := r.platformImage(ctx, src, repo, desc, p)
 		if err != nil {
@@ -231,7 +232,7 @@ func (r *Resolver) resolveImage(ctx context.Context, ref ImageRef, platforms []P
 		}
 		images[i] = img
 		pr := PlatformResult{Platform: p, ManifestDigest: d.String()}
-		cfg, err := img.ConfigFile()
+		cfg, err := readConfig(img)
 		if err != nil {
 			return nil, fmt.Errorf("reading the image config for %s: %w", p, describe(err, src))
 		}
@@ -246,7 +247,7 @@ func (r *Resolver) resolveImage(ctx context.Context, ref ImageRef, platforms []P
 	}
 
 	// Metadata comes from the primary platform's config.
-	res.Created = primary.Created.Time.UTC()
+	res.Created = primary.created()
 	res.Version = readableVersion(primary, res.Digest)
 
 	// Hash each platform's archive.
@@ -361,14 +362,50 @@ func checkImage(img v1.Image) error {
 	return nil
 }
 
+// imageConfig is the part of an image config uptix reads. It is
+// decoded loosely: configs with fields go-containerregistry's
+// ConfigFile rejects (numbers like 1.0e2 for durations) still resolve,
+// as skopeo copies them unchanged.
+type imageConfig struct {
+	OS           string `json:"os"`
+	Architecture string `json:"architecture"`
+	Variant      string `json:"variant"`
+	Created      string `json:"created"`
+	Config       struct {
+		Labels map[string]string `json:"Labels"`
+	} `json:"config"`
+}
+
+// readConfig fetches (and verifies) the config blob and decodes it.
+func readConfig(img v1.Image) (*imageConfig, error) {
+	raw, err := img.RawConfigFile()
+	if err != nil {
+		return nil, err
+	}
+	var c imageConfig
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, fmt.Errorf("decoding the image config: %w", err)
+	}
+	return &c, nil
+}
+
+// created is the creation time, zero when absent or unreadable.
+func (c *imageConfig) created() time.Time {
+	t, err := time.Parse(time.RFC3339Nano, c.Created)
+	if err != nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
 // readableVersion picks the version label, else the creation date,
 // else the digest.
-func readableVersion(cfg *v1.ConfigFile, digest string) string {
+func readableVersion(cfg *imageConfig, digest string) string {
 	if v := strings.TrimSpace(cfg.Config.Labels[versionLabel]); v != "" {
 		return v
 	}
-	if !cfg.Created.IsZero() && cfg.Created.Year() > 1970 {
-		return cfg.Created.UTC().Format("2006-01-02")
+	if t := cfg.created(); !t.IsZero() && t.Year() > 1970 {
+		return t.Format("2006-01-02")
 	}
 	return digest
 }

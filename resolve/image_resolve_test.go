@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -456,5 +457,50 @@ func TestNixAcceptsResolvedHashes(t *testing.T) {
 			t.Errorf("%s on %s: Nix rejected %s: %v", b.ref, b.plat, pr.SHA256, out)
 		}
 		t.Logf("%s on %s (%s): %s %v", b.ref, b.plat, digest, pr.SHA256, out)
+	}
+}
+
+// TestResolveOddConfig: a config go-containerregistry's ConfigFile
+// cannot decode (1.0e2 for a duration) still resolves, with its
+// metadata, and hashes as skopeo writes it.
+func TestResolveOddConfig(t *testing.T) {
+	reg := testreg.Start(t)
+	ls := []testreg.Layer{testreg.MustLayer(testreg.Tar(91, 2, 800, 50), testreg.Gzip, false)}
+	img := testreg.MustImage(testreg.ImageSpec{Layers: ls, RawConfig: testreg.OddConfig(ls, "amd64")})
+	d := reg.MustPushImage(t, "odd", "v1", img)
+	r, _ := newTestResolver(t)
+	res, err := r.ResolveImage(context.Background(), reg.Ref("odd", "v1"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantCreated := time.Date(2023, 1, 2, 2, 4, 5, 123456789, time.UTC)
+	if res.Version != "3.1.4-odd" || !res.Created.Equal(wantCreated) || res.Platforms[0].ImagePlatform.String() != "linux/amd64" {
+		t.Errorf("version %q, created %v, platform %s", res.Version, res.Created, res.Platforms[0].ImagePlatform)
+	}
+	oracle.Require(t, "skopeo", "nix")
+	if want := skopeoHash(t, reg.Ref("odd", d.String()), res.FinalName+":v1", "amd64", ""); res.Platforms[0].SHA256 != want {
+		t.Errorf("SHA256 %s, skopeo says %s", res.Platforms[0].SHA256, want)
+	}
+}
+
+func TestReadableVersion(t *testing.T) {
+	d := "sha256:" + strings.Repeat("1", 64)
+	for _, c := range []struct {
+		cfg  string
+		want string
+	}{
+		{`{"created":"2024-05-06T07:08:09Z","config":{"Labels":{"org.opencontainers.image.version":" 1.2.3 "}}}`, "1.2.3"},
+		{`{"created":"2024-05-06T23:08:09-05:00","config":{"Labels":{"other":"x"}}}`, "2024-05-07"},
+		{`{"created":"1970-01-01T00:00:00Z","config":{}}`, d},
+		{`{"config":{"Labels":null}}`, d},
+		{`{"created":"yesterday"}`, d},
+	} {
+		var ic imageConfig
+		if err := json.Unmarshal([]byte(c.cfg), &ic); err != nil {
+			t.Fatal(err)
+		}
+		if got := readableVersion(&ic, d); got != c.want {
+			t.Errorf("readableVersion(%s) = %q, want %q", c.cfg, got, c.want)
+		}
 	}
 }
