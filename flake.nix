@@ -20,14 +20,15 @@
       package = pkgs:
         let
           buildGoModule = pkgs.buildGo126Module or pkgs.buildGoModule;
+          version = "0.1.0";
         in
         buildGoModule {
           pname = "uptix";
-          version = "0.1.0";
+          inherit version;
           src = ./.;
           vendorHash = "sha256-NyHNWEviofiAfGL39+o8obvhLlJ6vx/vWnkJbjLAYdU=";
           subPackages = [ "cmd/uptix" ];
-          ldflags = [ "-s" "-w" ];
+          ldflags = [ "-s" "-w" "-X main.version=${version}" ];
           nativeBuildInputs = [ pkgs.makeWrapper ];
           # Branches and releases fetched with git flags are hashed by
           # nix-prefetch-git.

@@ -608,7 +608,7 @@ let
   final = stubPkgs "armv7l-linux" // self.overlays.default final (stubPkgs "armv7l-linux");
   pkg = p: {
     inherit (p) builder;
-    inherit (p.args) pname version vendorHash subPackages doCheck postInstall;
+    inherit (p.args) pname version vendorHash subPackages doCheck postInstall ldflags;
     nativeBuildInputs = map (d: d.name) p.args.nativeBuildInputs;
     src = toString p.args.src;
     srcType = builtins.typeOf p.args.src;
@@ -643,6 +643,7 @@ in {
 		return map[string]any{
 			"builder": builder, "pname": "uptix", "version": "0.1.0", "vendorHash": flakeVendorHash(t),
 			"subPackages": []any{"cmd/uptix"}, "doCheck": false,
+			"ldflags":           []any{"-s", "-w", "-X main.version=0.1.0"},
 			"postInstall":       "wrapProgram $out/bin/uptix --prefix PATH : /stub/nix-prefetch-git/bin\n",
 			"nativeBuildInputs": []any{"makeWrapper"},
 			"src":               repoDir(t), "srcType": "path",
