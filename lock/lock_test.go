@@ -2,6 +2,7 @@ package lock
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -215,5 +216,20 @@ func TestLocked(t *testing.T) {
 	}
 	if got := (&Docker{}).Locked(); got != nil {
 		t.Errorf("no platform: %v", got)
+	}
+}
+
+func TestErrorLineText(t *testing.T) {
+	src := "{\n  \"a\": {\"lock\": 3},\r\n  \"b\": 4\n}"
+	_, err := Parse("uptix.lock", []byte(src))
+	var l ErrorList
+	if !errors.As(err, &l) || len(l) != 2 {
+		t.Fatalf("Parse: %v", err)
+	}
+	if e := l[0]; e.Line != 2 || e.Column != 17 || e.LineText != `  "a": {"lock": 3},` {
+		t.Errorf("first error: %d:%d %q", e.Line, e.Column, e.LineText)
+	}
+	if e := l[1]; e.Line != 3 || e.Column != 8 || e.LineText != `  "b": 4` {
+		t.Errorf("second error: %d:%d %q", e.Line, e.Column, e.LineText)
 	}
 }

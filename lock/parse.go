@@ -18,6 +18,7 @@ type Error struct {
 	Line     int // 1-based
 	Column   int // 1-based, in bytes
 	Msg      string
+	LineText string // the line the error is on, without its line ending
 }
 
 func (e *Error) Error() string {
@@ -96,9 +97,15 @@ func (p *checker) errorf(off int, format string, args ...any) {
 			col++
 		}
 	}
+	start := bytes.LastIndexByte(p.src[:off], '\n') + 1
+	end := bytes.IndexByte(p.src[off:], '\n')
+	if end < 0 {
+		end = len(p.src) - off
+	}
 	p.errs = append(p.errs, &Error{
 		Filename: p.filename, Offset: off, Line: line, Column: col,
-		Msg: fmt.Sprintf(format, args...),
+		Msg:      fmt.Sprintf(format, args...),
+		LineText: strings.TrimSuffix(string(p.src[start:off+end]), "\r"),
 	})
 }
 

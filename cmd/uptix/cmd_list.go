@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"strings"
 	"text/tabwriter"
@@ -116,11 +117,24 @@ func readLockFile(e *env, cmd string) (*lock.File, int) {
 		fmt.Fprintf(e.stderr, "uptix %s: %s does not exist; create it with 'uptix init' or 'uptix update'\n", cmd, e.lockFile)
 		return nil, exitFindings
 	case errors.As(err, new(lock.ErrorList)):
-		fmt.Fprintln(e.stderr, err)
+		printLockErrors(e.stderr, err)
 		return nil, exitUsage
 	case err != nil:
 		fmt.Fprintf(e.stderr, "uptix %s: %v\n", cmd, err)
 		return nil, exitFindings
 	}
 	return f, exitOK
+}
+
+// printLockErrors prints the problems of a lock file, each with its line
+// and a caret under the column.
+func printLockErrors(w io.Writer, err error) {
+	var l lock.ErrorList
+	if !errors.As(err, &l) {
+		fmt.Fprintln(w, err)
+		return
+	}
+	for _, le := range l {
+		updateCaretError(w, le.Error(), le.LineText, le.Column)
+	}
 }

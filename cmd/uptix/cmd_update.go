@@ -100,7 +100,7 @@ func runUpdate(e *env, o *updateOptions, args []string) int {
 	}
 	old, err := lock.Parse(e.lockFile, data)
 	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+		printLockErrors(e.stderr, err)
 		fmt.Fprintf(e.stderr, "uptix update: %s left unchanged\n", e.lockFile)
 		return exitUsage
 	}
@@ -123,13 +123,17 @@ func runUpdate(e *env, o *updateOptions, args []string) int {
 		written = true
 	}
 
+	var diff []byte
+	if o.dryRun {
+		diff = rewrite.Diff(e.lockFile, data, newData)
+	}
 	summary := e.stdout
 	if o.dryRun && !o.json {
-		e.stdout.Write(rewrite.Diff(e.lockFile, data, newData))
+		e.stdout.Write(diff)
 		summary = e.stderr
 	}
 	if o.json {
-		if err := writeJSONSummary(e.stdout, e.lockFile, o.dryRun, written, outs); err != nil {
+		if err := writeJSONSummary(e.stdout, e.lockFile, o.dryRun, written, diff, outs); err != nil {
 			fmt.Fprintf(e.stderr, "uptix update: %v\n", err)
 			return exitFindings
 		}

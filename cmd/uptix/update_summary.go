@@ -117,6 +117,8 @@ type jsonSummary struct {
 	Written      bool             `json:"written"`
 	Counts       map[string]int   `json:"counts"`
 	Dependencies []jsonDependency `json:"dependencies"`
+	// Diff is the change to the lock file, for --dry-run.
+	Diff string `json:"diff,omitempty"`
 }
 
 type jsonDependency struct {
@@ -152,8 +154,11 @@ func jsonVersionOf(e *lock.Entry) *jsonVersion {
 	return v
 }
 
-func writeJSONSummary(w io.Writer, path string, dryRun, written bool, outs []depOutcome) error {
-	s := jsonSummary{LockFile: path, DryRun: dryRun, Written: written, Counts: map[string]int{}, Dependencies: []jsonDependency{}}
+func writeJSONSummary(w io.Writer, path string, dryRun, written bool, diff []byte, outs []depOutcome) error {
+	s := jsonSummary{
+		LockFile: path, DryRun: dryRun, Written: written, Diff: string(diff),
+		Counts: map[string]int{}, Dependencies: []jsonDependency{},
+	}
 	c := countOutcomes(outs)
 	for _, st := range []depStatus{depUnchanged, depUpdated, depAdded, depRemoved, depFailed} {
 		s.Counts[st.String()] = c[st]
