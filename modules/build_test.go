@@ -24,6 +24,7 @@ import (
 // nixpkgs' pullImage copy command with exactly those arguments must
 // accept the hash.
 func TestFixedOutputBuild(t *testing.T) {
+	t.Parallel()
 	oracle.Require(t, "nix-build", "nix-instantiate", "nix", "skopeo")
 	store := oracle.NewStore(t)
 	reg := testreg.Start(t)
@@ -142,6 +143,7 @@ func TestFixedOutputBuild(t *testing.T) {
 // run, that command is run as printed, and afterwards real fixed-output
 // builds accept the hashes for both hosts.
 func TestUpdateThenBuild(t *testing.T) {
+	t.Parallel()
 	oracle.Require(t, "nix-build", "nix-instantiate", "nix", "skopeo", "go")
 	store := oracle.NewStore(t)
 	reg := testreg.Start(t)

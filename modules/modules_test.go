@@ -701,6 +701,7 @@ func sortedKeys(m map[string]any) []string {
 // TestVendorHash recomputes buildGoModule's vendorHash (the NAR hash of
 // the directory `go mod vendor` writes) and compares it with flake.nix.
 func TestVendorHash(t *testing.T) {
+	t.Parallel()
 	oracle.Require(t, "nix", "go")
 	store := oracle.NewStore(t)
 	vendor := filepath.Join(t.TempDir(), "vendor")
