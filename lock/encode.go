@@ -95,7 +95,7 @@ func (d *Docker) object() map[string]any {
 	if d.Platform != "" {
 		m["platform"] = d.Platform
 	}
-	if len(d.Platforms) > 1 {
+	if len(d.Platforms) > 0 {
 		ps := map[string]any{}
 		for p, pl := range d.Platforms {
 			pm := map[string]any{}

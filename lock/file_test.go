@@ -47,7 +47,7 @@ func bigLock(n, gen int) *File {
 // writeForever alternates between two big locks at path, each write
 // under the lock and atomic, until it is killed.
 func writeForever(path string) {
-	versions := [][]byte{bigLock(3000, 0).Marshal(), bigLock(3000, 1).Marshal()}
+	versions := [][]byte{bigLock(1500, 0).Marshal(), bigLock(1500, 1).Marshal()}
 	for gen := 0; ; gen = 1 - gen {
 		h, err := Lock(context.Background(), path, nil)
 		if err != nil {
@@ -65,18 +65,18 @@ func writeForever(path string) {
 	}
 }
 
-// TestKillDuringWrite kills a process that keeps rewriting a 1 MB lock
+// TestKillDuringWrite kills a process that keeps rewriting a 570 kB lock
 // file at random moments; the file must always be one of the two
 // complete versions.
 func TestKillDuringWrite(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "uptix.lock")
-	versions := [][]byte{bigLock(3000, 0).Marshal(), bigLock(3000, 1).Marshal()}
+	versions := [][]byte{bigLock(1500, 0).Marshal(), bigLock(1500, 1).Marshal()}
 	if err := os.WriteFile(path, versions[1], 0o644); err != nil {
 		t.Fatal(err)
 	}
 	sizes, midWrite := 0, 0
-	for i := range 25 {
+	for i := range 20 {
 		cmd := exec.Command(os.Args[0], "-test.run=^$")
 		cmd.Env = append(os.Environ(), "UPTIX_LOCK_TEST_WRITER="+path)
 		var stderr bytes.Buffer
@@ -116,7 +116,7 @@ func TestKillDuringWrite(t *testing.T) {
 		}
 	}
 	// A temporary file left behind means the kill came during a write.
-	t.Logf("25 kills, %d of them during a write; %d bytes per version", midWrite, sizes/25)
+	t.Logf("20 kills, %d of them during a write; %d bytes per version", midWrite, sizes/20)
 
 	// The next run removes the temporary files the killed ones left.
 	h, err := Lock(context.Background(), path, nil)

@@ -83,8 +83,11 @@ type Docker struct {
 	SHA256 string
 	// Platform is the primary platform, "os/arch[/variant]".
 	Platform string
-	// Platforms lists every locked platform when there is more than one
-	// (the primary one included); otherwise it is empty.
+	// Platforms lists every locked platform (the primary one included)
+	// when there is more than one, or when the one platform's manifest
+	// must be pinned because a build from ImageDigest would choose
+	// another (see resolve.PlatformResult.NeedsManifestPin); otherwise
+	// it is empty. Marshal writes it when it is not empty.
 	Platforms map[string]PlatformLock
 
 	Extra map[string]json.RawMessage

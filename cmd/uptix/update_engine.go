@@ -290,7 +290,9 @@ func imageEntry(ref string, res *resolve.ImageResult, prev *lock.Entry) *lock.En
 	if !res.Created.IsZero() {
 		e.Metadata.Timestamp = res.Created.UTC().Format(time.RFC3339)
 	}
-	if len(res.Platforms) > 1 {
+	// A single platform is listed under "platforms" too when the Nix
+	// module must build it from its manifest digest.
+	if len(res.Platforms) > 1 || primary.NeedsManifestPin {
 		e.Docker.Platforms = map[string]lock.PlatformLock{}
 		for _, p := range res.Platforms {
 			e.Docker.Platforms[p.Platform.String()] = lock.PlatformLock{ImageDigest: p.ManifestDigest, SHA256: p.SHA256}

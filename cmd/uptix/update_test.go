@@ -407,3 +407,27 @@ func TestUpdateGitHub(t *testing.T) {
 		t.Errorf("upgraded lock:\n%s", third.Marshal())
 	}
 }
+
+// TestUpdatePinnedVariant locks only linux/arm/v6 of an index that also
+// has linux/arm/v7: a build from the index digest without a variant
+// would take v7, so the entry lists its one platform under "platforms"
+// with the v6 manifest digest.
+func TestUpdatePinnedVariant(t *testing.T) {
+	reg := testreg.Start(t)
+	ix := testreg.MultiPlatform(7, true)
+	reg.MustPushIndex(t, "team/multi", "2", ix)
+	want := []wantedDep{{key: testRegistryName + "/team/multi:2"}}
+	next, outs := newTestUpdater(reg, "linux/arm/v6").run(context.Background(), lock.New(), makePlan(lock.New(), want, nil))
+	if outs[0].status != depAdded {
+		t.Fatalf("%s", statuses(outs))
+	}
+	d := next.Entries[want[0].key].Docker
+	pl, ok := d.Platforms["linux/arm/v6"]
+	if d.Platform != "linux/arm/v6" || d.ImageDigest != ix.Digest().String() || len(d.Platforms) != 1 || !ok ||
+		pl.ImageDigest == d.ImageDigest || pl.SHA256 != d.SHA256 {
+		t.Errorf("entry:\n%s", next.Entries[want[0].key].Bytes())
+	}
+	if _, err := lock.Parse("uptix.lock", next.Marshal()); err != nil {
+		t.Errorf("reading the lock back: %v", err)
+	}
+}
