@@ -123,8 +123,13 @@ type barTracker struct {
 }
 
 func (t *barTracker) done(o depOutcome) int64 {
-	t.msg.Store(" " + o.status.String())
-	t.bar.SetTotal(-1, true)
+	if o.status == depUnchanged {
+		// Only what changed, or failed, stays on the screen.
+		t.bar.Abort(true)
+	} else {
+		t.msg.Store(" " + o.status.String())
+		t.bar.SetTotal(-1, true)
+	}
 	return t.b.counter(t.key).Load()
 }
 
