@@ -27,14 +27,14 @@ type archive struct {
 }
 
 func (a *archive) write() error {
-	mf, err := a.img.Manifest()
+	mf, err := await(a.ctx, a.img.Manifest)
 	if err != nil {
 		return fmt.Errorf("reading manifest: %w", err)
 	}
 	if err := checkManifest(a.img, mf); err != nil {
 		return err
 	}
-	config, err := a.img.RawConfigFile()
+	config, err := await(a.ctx, a.img.RawConfigFile)
 	if err != nil {
 		return fmt.Errorf("reading config: %w", err)
 	}
@@ -399,4 +399,25 @@ func (a *archive) writeMetadata(configName string, config []byte, names []v1.Has
 	}
 	_, err = a.out.Write(zeros[:])
 	return err
+}
+
+// await runs fn, returning early with ctx's error when ctx ends first
+// (fn then finishes on its own; v1 interfaces take no context).
+func await[T any](ctx context.Context, fn func() (T, error)) (T, error) {
+	type res struct {
+		v   T
+		err error
+	}
+	ch := make(chan res, 1)
+	go func() {
+		v, err := fn()
+		ch <- res{v, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.v, r.err
+	case <-ctx.Done():
+		var zero T
+		return zero, ctx.Err()
+	}
 }

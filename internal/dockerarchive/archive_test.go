@@ -175,12 +175,24 @@ func TestFaults(t *testing.T) {
 		t.Errorf("in-memory image: %q, %v", h, err)
 	}
 
+	// A blob that stops half way: the context's deadline ends it, even
+	// though the image was opened without a context.
+	r.Inject(testreg.Fault{Kind: testreg.Stall, Match: testreg.Blobs("faulty")})
+	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+	start := time.Now()
+	_, err = Hash(ctx, remoteImage(t, src, d), "faulty", "x")
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
+		t.Errorf("stalled blob: %v after %v, want the deadline error promptly", err, time.Since(start))
+	}
+	r.ClearFaults()
+
 	// A registry that went away.
 	r2 := testreg.Start(t)
 	d2 := r2.MustPushImage(t, "gone", "x", im)
 	img := remoteImage(t, r2.Ref("gone", d2.String()), d2)
 	r2.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel = context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if _, err := Hash(ctx, img, "gone", "x"); err == nil || !strings.Contains(err.Error(), "connect") {
 		t.Errorf("registry down: %v, want a connection error", err)

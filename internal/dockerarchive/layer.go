@@ -53,15 +53,18 @@ func detect(b []byte) format {
 // blob is an open layer blob: its compressed stream (verified against
 // the descriptor) and the decompressed stream.
 type blob struct {
-	format format
-	head   []byte // the first bytes, for size prediction
-	rc     io.ReadCloser
-	raw    io.Reader // the checked compressed stream
-	r      io.Reader // decompressed
-	closer func()
+	format  format
+	head    []byte // the first bytes, for size prediction
+	rc      io.ReadCloser
+	raw     io.Reader // the checked compressed stream
+	r       io.Reader // decompressed
+	closer  func()
+	ctx     context.Context
+	unwatch func() bool
 }
 
 func (b *blob) Close() {
+	b.unwatch()
 	if b.closer != nil {
 		b.closer()
 	}
@@ -70,37 +73,47 @@ func (b *blob) Close() {
 
 // open opens the layer desc and sets up decompression.
 func (a *archive) open(desc v1.Descriptor) (*blob, error) {
-	l, err := a.img.LayerByDigest(desc.Digest)
+	rc, err := await(a.ctx, func() (io.ReadCloser, error) {
+		l, err := a.img.LayerByDigest(desc.Digest)
+		if err != nil {
+			return nil, err
+		}
+		return l.Compressed()
+	})
 	if err != nil {
 		return nil, err
 	}
-	rc, err := l.Compressed()
-	if err != nil {
-		return nil, err
-	}
+	// Closing the body is what ends a read that hangs when ctx ends.
+	unwatch := context.AfterFunc(a.ctx, func() { rc.Close() })
 	cr := &checkedReader{ctx: a.ctx, r: rc, h: sha256.New(), want: desc, progress: a.opts.progress}
 	br := bufio.NewReaderSize(cr, 1<<16)
 	head, err := br.Peek(32)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		unwatch()
 		rc.Close()
+		if a.ctx.Err() != nil {
+			return nil, a.ctx.Err()
+		}
 		return nil, err
 	}
-	b := &blob{format: detect(head), head: append([]byte(nil), head...), rc: rc, raw: br}
+	b := &blob{format: detect(head), head: append([]byte(nil), head...), rc: rc, raw: br, ctx: a.ctx, unwatch: unwatch}
 	switch b.format {
 	case plain:
 		b.r = br
 	case gzipped:
 		zr, err := kgzip.NewReader(br)
 		if err != nil {
-			rc.Close()
-			return nil, fmt.Errorf("decompressing gzip: %w", err)
+			err = b.explain(err)
+			b.Close()
+			return nil, err
 		}
 		b.r, b.closer = zr, func() { zr.Close() }
 	case zstded:
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true))
 		if err != nil {
-			rc.Close()
-			return nil, fmt.Errorf("decompressing zstd: %w", err)
+			err = b.explain(err)
+			b.Close()
+			return nil, err
 		}
 		b.r, b.closer = zr, zr.Close
 	case bzipped:
@@ -108,8 +121,9 @@ func (a *archive) open(desc v1.Descriptor) (*blob, error) {
 	case xzed:
 		zr, err := xz.NewReader(br)
 		if err != nil {
-			rc.Close()
-			return nil, fmt.Errorf("decompressing xz: %w", err)
+			err = b.explain(err)
+			b.Close()
+			return nil, err
 		}
 		b.r = zr
 	}
@@ -247,7 +261,10 @@ func zstdFrameSize(h []byte) int64 {
 // when the blob itself is damaged: it reads the rest of the compressed
 // stream, whose digest is checked at its end.
 func (b *blob) explain(err error) error {
-	if errors.Is(err, ErrDigest) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+	if cerr := b.ctx.Err(); cerr != nil {
+		return cerr
+	}
+	if errors.Is(err, ErrDigest) {
 		return err
 	}
 	if _, derr := io.Copy(io.Discard, b.raw); derr != nil && errors.Is(derr, ErrDigest) {

@@ -18,6 +18,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/uptix-dev/uptix/internal/oracle"
 	"github.com/uptix-dev/uptix/internal/testreg"
@@ -52,6 +53,12 @@ func layers(seed uint64, c testreg.Compression, oci bool, n int) []testreg.Layer
 func image(oci bool, ls ...testreg.Layer) *testreg.Image {
 	return testreg.MustImage(testreg.ImageSpec{OCI: oci, Layers: ls, Config: testreg.ConfigSpec{
 		Labels: map[string]string{"org.opencontainers.image.version": "1.2.3"}}})
+}
+
+// trailing appends zero bytes after the gzip stream (some tools pad).
+func trailing(l testreg.Layer) testreg.Layer {
+	l.Blob = append(append([]byte(nil), l.Blob...), make([]byte, 100)...)
+	return l
 }
 
 func fixtures() []fixture {
@@ -93,6 +100,9 @@ func fixtures() []fixture {
 		{name: "odd-config", push: pushImage("odd", odd), final: "odd:odd"},
 		{name: "diff-ids-wrong", push: pushImage("wrong", wrong), final: "wrong:1"},
 		{name: "diff-ids-missing", push: pushImage("short", short), final: "short:1"},
+		{name: "no-layers", push: pushImage("none", image(false)), final: "none:1"},
+		{name: "empty-blob", push: pushImage("emptyblob", image(true, testreg.Layer{MediaType: types.OCIUncompressedLayer}, layers(75, testreg.Gzip, true, 1)[0])), final: "eb:1"},
+		{name: "gzip-trailing-zeros", push: pushImage("trail", image(false, trailing(layers(80, testreg.GzipStdlib, false, 1)[0]))), final: "trail:1", skopeoFail: true},
 		{name: "single-layer", push: pushImage("one", image(true, layers(70, testreg.Gzip, true, 1)...)), final: "one:1"},
 		{name: "index-amd64", push: pushIndex("multi/oci", ix, 0), final: "multi/oci:latest", arch: "amd64"},
 		{name: "index-arm64", push: pushIndex("multi/oci", ix, 1), final: "multi/oci:latest", arch: "arm64"},
@@ -119,6 +129,21 @@ func TestAgainstSkopeo(t *testing.T) {
 			}
 			path := filepath.Join(dir, f.name+".tar")
 			err := oracle.SkopeoCopy(ctx, src, path, f.final, "linux", arch, f.variant)
+			nameTag := strings.LastIndex(f.final, ":")
+			img := remoteImage(t, src, ours)
+			if f.skopeoFail {
+				// skopeo refuses it, and so must we (a hash for an
+				// archive Nix can never build is useless).
+				if err == nil {
+					t.Fatal("skopeo copied it")
+				}
+				h, ourErr := Hash(ctx, img, f.final[:nameTag], f.final[nameTag+1:])
+				if ourErr == nil {
+					t.Fatalf("skopeo failed (%v) but we hashed it as %s", err, h)
+				}
+				t.Logf("skopeo: %v\nours: %v", err, ourErr)
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -126,8 +151,6 @@ func TestAgainstSkopeo(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			nameTag := strings.LastIndex(f.final, ":")
-			img := remoteImage(t, src, ours)
 			var got bytes.Buffer
 			if err := Write(ctx, &got, img, f.final[:nameTag], f.final[nameTag+1:]); err != nil {
 				t.Fatal(err)
