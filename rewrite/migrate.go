@@ -53,6 +53,9 @@ func plan(f *nixast.File, calls []call) (*Result, error) {
 			return nil, fmt.Errorf("locating the call at %s", f.Position(c.pos))
 		}
 		edits, msg := migrateCall(f, ctx, inherits)
+		if msg == "" && ctx.apply != nil && containsCall(ctx.apply.Arg, calls) {
+			edits, msg = nil, "the argument holds another uptix call, which a copy into image would duplicate; rewrite by hand"
+		}
 		if msg != "" {
 			r.Manual = append(r.Manual, Note{Pos: f.Position(c.pos), Msg: msg})
 			continue
@@ -175,6 +178,16 @@ func usesVariable(set *nixast.AttrSet, names ...string) bool {
 		return !found
 	})
 	return found
+}
+
+// containsCall reports whether one of calls lies inside n.
+func containsCall(n nixast.Node, calls []call) bool {
+	for _, c := range calls {
+		if c.pos >= n.Pos() && c.end <= n.End() && c.pos < c.end {
+			return true
+		}
+	}
+	return false
 }
 
 func isRename(e Edit) bool { return e.New == "dockerImage" }
