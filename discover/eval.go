@@ -497,7 +497,10 @@ func (ev *evaluator) evalParts(parts []nixast.StrPart, env *scope, fc *fileCtx) 
 			v := ev.eval(p.X, env, fc)
 			s, ok := ev.coerce(v, false)
 			if !ok {
-				return v.(*unknown)
+				if u, isU := v.(*unknown); isU {
+					return u
+				}
+				return unknownWhy("an interpolation of " + typeName(v))
 			}
 			b.WriteString(s)
 		}
