@@ -15,6 +15,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 	"github.com/nix-community/go-nix/pkg/nar"
 	"github.com/nix-community/go-nix/pkg/nixhash"
+	"github.com/nix-community/go-nix/pkg/wire"
 )
 
 // Defaults for NarHashOptions.
@@ -135,6 +136,11 @@ func narAddEntry(root *narNode, hdr *tar.Header, r io.Reader, store *narStore) e
 		return fmt.Errorf("unsupported %s entry (fetchzip cannot unpack it)",
 			narTypeName(hdr.Typeflag))
 	}
+	if narSparse(hdr) {
+		// git archive never writes them, and a sparse map can claim
+		// terabytes of holes.
+		return fmt.Errorf("sparse files are not supported")
+	}
 	parts, err := narMemberPath(hdr.Name)
 	if err != nil {
 		return err
@@ -147,7 +153,7 @@ func narAddEntry(root *narNode, hdr *tar.Header, r io.Reader, store *narStore) e
 			return nil // "./": the directory being unpacked into
 		}
 		node = narNewDir()
-	case tar.TypeReg, tar.TypeRegA, tar.TypeCont, tar.TypeGNUSparse:
+	case tar.TypeReg, tar.TypeRegA, tar.TypeCont:
 		blob, err := store.put(r, hdr.Size)
 		if err != nil {
 			return err
@@ -175,6 +181,20 @@ func narAddEntry(root *narNode, hdr *tar.Header, r io.Reader, store *narStore) e
 		return fmt.Errorf("entry names the top directory itself")
 	}
 	return narPlace(root, parts, node)
+}
+
+// narSparse reports whether the entry is a sparse file, in the old GNU
+// format or in one of the PAX ones.
+func narSparse(hdr *tar.Header) bool {
+	if hdr.Typeflag == tar.TypeGNUSparse {
+		return true
+	}
+	for k := range hdr.PAXRecords {
+		if strings.HasPrefix(k, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
 }
 
 // narLookupLink finds the target of a hard link. The link gets a copy of
@@ -335,49 +355,77 @@ func narSortedNames(dir *narNode) []string {
 // narHash serialises the tree as a NAR into SHA-256.
 func narHash(root *narNode, store *narStore) (*nixhash.Hash, error) {
 	h := sha256.New()
-	w, err := nar.NewWriter(h)
-	if err != nil {
+	bw := bufio.NewWriterSize(h, 64<<10)
+	if err := narWrite(bw, root, store); err != nil {
 		return nil, fmt.Errorf("writing NAR: %w", err)
 	}
-	if err := writeNarNode(w, "/", root, store); err != nil {
-		_ = w.Close()
-		return nil, fmt.Errorf("writing NAR: %w", err)
-	}
-	if err := w.Close(); err != nil {
+	if err := bw.Flush(); err != nil {
 		return nil, fmt.Errorf("writing NAR: %w", err)
 	}
 	return nixhash.NewHash(nixhash.SHA256, h.Sum(nil))
 }
 
-func writeNarNode(w *nar.Writer, path string, n *narNode, store *narStore) error {
-	hdr := &nar.Header{Path: path, Type: n.kind}
-	switch n.kind {
-	case nar.TypeSymlink:
-		hdr.LinkTarget = n.target
-	case nar.TypeRegular:
-		hdr.Size = n.blob.size
-		hdr.Executable = n.exec
+// narWrite writes the NAR serialisation of the tree with go-nix's wire
+// encoding. It does not use go-nix's nar.Writer, which takes an entry
+// whose name starts with ".." (such as "..." or "..foo", valid file
+// names) for a step up the tree and fails on it.
+func narWrite(w io.Writer, root *narNode, store *narStore) error {
+	if err := wire.WriteString(w, "nix-archive-1"); err != nil {
+		return err
 	}
-	if err := w.WriteHeader(hdr); err != nil {
+	return narWriteNode(w, root, store)
+}
+
+func narWriteNode(w io.Writer, n *narNode, store *narStore) error {
+	tokens := func(ss ...string) error {
+		for _, s := range ss {
+			if err := wire.WriteString(w, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := tokens("(", "type", n.kind.String()); err != nil {
 		return err
 	}
 	switch n.kind {
 	case nar.TypeRegular:
-		if _, err := io.Copy(w, store.open(n.blob)); err != nil {
+		if n.exec {
+			if err := tokens("executable", ""); err != nil {
+				return err
+			}
+		}
+		if err := tokens("contents"); err != nil {
+			return err
+		}
+		bw, err := wire.NewBytesWriter(w, uint64(n.blob.size))
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(bw, store.open(n.blob)); err != nil {
+			return err
+		}
+		if err := bw.Close(); err != nil {
+			return err
+		}
+	case nar.TypeSymlink:
+		if err := tokens("target", n.target); err != nil {
 			return err
 		}
 	case nar.TypeDirectory:
-		prefix := path
-		if prefix != "/" {
-			prefix += "/"
-		}
 		for _, name := range narSortedNames(n) {
-			if err := writeNarNode(w, prefix+name, n.children[name], store); err != nil {
+			if err := tokens("entry", "(", "name", name, "node"); err != nil {
+				return err
+			}
+			if err := narWriteNode(w, n.children[name], store); err != nil {
+				return err
+			}
+			if err := tokens(")"); err != nil {
 				return err
 			}
 		}
 	}
-	return nil
+	return tokens(")")
 }
 
 // narBlob is a file's contents: in memory, or a range of the spill file.

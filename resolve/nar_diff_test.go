@@ -139,6 +139,7 @@ func TestNarHashGitArchive(t *testing.T) {
 		"README.md":            "# demo\n",
 		"bin/tool":             "#!/bin/sh\necho tool\n",
 		"a-b":                  "dash\n",
+		"...":                  "dots\n",
 		"a/b":                  "slash\n",
 		"ünïcødé/日本語.txt":      "unicode\n",
 		"ignored/secret":       "export-ignore drops this\n",

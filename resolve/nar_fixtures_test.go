@@ -73,12 +73,16 @@ func narBuildTar(t testing.TB, format tar.Format, gz bool, ents ...narTarEnt) []
 		if e.typ == tar.TypeReg {
 			hdr.Size = int64(len(e.body))
 		}
-		if e.typ == tar.TypeXGlobalHeader {
-			// Written by hand, named as git archive names it.
+		if e.typ == tar.TypeXGlobalHeader || e.typ == tar.TypeGNUSparse {
+			// Written by hand: archive/tar cannot write these.
 			if err := tw.Flush(); err != nil {
 				t.Fatal(err)
 			}
-			buf.Write(narPaxGlobal(e.pax["comment"]))
+			if e.typ == tar.TypeGNUSparse {
+				buf.Write(narOldSparse(e.name, e.body, 4095, 4096))
+			} else {
+				buf.Write(narPaxGlobal(e.pax["comment"]))
+			}
 			continue
 		}
 		if err := tw.WriteHeader(hdr); err != nil {
@@ -105,8 +109,8 @@ func narBuildTar(t testing.TB, format tar.Format, gz bool, ents ...narTarEnt) []
 	return zbuf.Bytes()
 }
 
-// narPaxGlobal returns a "pax_global_header" entry holding a
-// comment record, laid out as git archive writes it.
+// narPaxGlobal returns a "pax_global_header" entry holding a comment
+// record, laid out as git archive writes it.
 func narPaxGlobal(comment string) []byte {
 	rec := " comment=" + comment + "\n"
 	n := len(rec)
@@ -114,28 +118,52 @@ func narPaxGlobal(comment string) []byte {
 		n = len(strconv.Itoa(n)) + len(rec)
 	}
 	rec = strconv.Itoa(n) + rec
+	hdr := narRawHeader("pax_global_header", 'g', len(rec), "ustar\x0000", nil)
+	return append(hdr, narPad([]byte(rec))...)
+}
+
+// narOldSparse returns an old GNU format sparse file entry: data at
+// offset in a file of realSize bytes, holes elsewhere.
+func narOldSparse(name, data string, offset, realSize int) []byte {
+	hdr := narRawHeader(name, tar.TypeGNUSparse, len(data), "ustar  \x00", func(h []byte) {
+		copy(h[386:], fmt.Sprintf("%011o\x00", offset))
+		copy(h[398:], fmt.Sprintf("%011o\x00", len(data)))
+		copy(h[483:], fmt.Sprintf("%011o\x00", realSize))
+	})
+	return append(hdr, narPad([]byte(data))...)
+}
+
+// narRawHeader lays out a 512-byte tar header by hand.
+func narRawHeader(name string, typ byte, size int, magic string, extra func([]byte)) []byte {
 	hdr := make([]byte, 512)
 	put := func(off int, s string) { copy(hdr[off:], s) }
-	put(0, "pax_global_header")
-	put(100, "0000666\x00")
+	put(0, name)
+	put(100, "0000644\x00")
 	put(108, "0000000\x00")
 	put(116, "0000000\x00")
-	put(124, fmt.Sprintf("%011o\x00", len(rec)))
+	put(124, fmt.Sprintf("%011o\x00", size))
 	put(136, fmt.Sprintf("%011o\x00", 1730471530))
-	put(156, "g")
-	put(257, "ustar\x00")
-	put(263, "00")
+	hdr[156] = typ
+	put(257, magic)
 	put(265, "root")
 	put(297, "root")
-	copy(hdr[148:156], "        ")
+	if extra != nil {
+		extra(hdr)
+	}
+	put(148, "        ")
 	sum := 0
 	for _, b := range hdr {
 		sum += int(b)
 	}
 	put(148, fmt.Sprintf("%06o\x00 ", sum))
-	body := make([]byte, (len(rec)+511)/512*512)
-	copy(body, rec)
-	return append(hdr, body...)
+	return hdr
+}
+
+// narPad pads data to whole 512-byte blocks.
+func narPad(data []byte) []byte {
+	out := make([]byte, (len(data)+511)/512*512)
+	copy(out, data)
+	return out
 }
 
 // narCase is an archive that fetchzip unpacks, with the hash checked
@@ -177,6 +205,9 @@ func validNarCases() []narCase {
 			nfile(top+"a0", "zero"),
 			nfile(top+"A", "upper"),
 			nfile(top+"_", "underscore"),
+			nfile(top+"...", "three dots"),
+			nfile(top+"..foo", "dot dot foo"),
+			ndir(top + ".hidden/"),
 			nfile(top+"ünïcødé/日本語.txt", "unicode\n"),
 			nfile(top+"ünïcødé/ascii", "plain\n"),
 			nfile(top+narLongName("deep/", 150)+"/"+narLongName("f", 120), "long path\n"),
@@ -272,6 +303,8 @@ func badNarCases() []badNarCase {
 			`unpacking "r/s/z": "r/s" is a symlink, not a directory`, true},
 		{"replace-late-symlink", []narTarEnt{nsym("r/s", "/etc/passwd"), nfile("r/s", "file")},
 			`unpacking "r/s": replacing the symlink to "/etc/passwd", which GNU tar creates last`, true},
+		{"sparse", []narTarEnt{{name: "r/holes", typ: tar.TypeGNUSparse, body: "x"}},
+			`unpacking "r/holes": sparse files are not supported`, true},
 		{"replace-full-dir", []narTarEnt{nfile("r/d/x", "1"), nfile("r/d", "2")},
 			`unpacking "r/d": a file would replace the non-empty directory`, false},
 	}
