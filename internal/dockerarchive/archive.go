@@ -27,14 +27,14 @@ type archive struct {
 }
 
 func (a *archive) write() error {
-	mf, err := await(a.ctx, a.img.Manifest)
+	mf, err := await(a.ctx, a.img.Manifest, nil)
 	if err != nil {
 		return fmt.Errorf("reading manifest: %w", err)
 	}
 	if err := checkManifest(a.img, mf); err != nil {
 		return err
 	}
-	config, err := await(a.ctx, a.img.RawConfigFile)
+	config, err := await(a.ctx, a.img.RawConfigFile, nil)
 	if err != nil {
 		return fmt.Errorf("reading config: %w", err)
 	}
@@ -402,8 +402,9 @@ func (a *archive) writeMetadata(configName string, config []byte, names []v1.Has
 }
 
 // await runs fn, returning early with ctx's error when ctx ends first
-// (fn then finishes on its own; v1 interfaces take no context).
-func await[T any](ctx context.Context, fn func() (T, error)) (T, error) {
+// (v1 interfaces take no context). fn then finishes on its own, and
+// discard (when not nil) disposes of its late result.
+func await[T any](ctx context.Context, fn func() (T, error), discard func(T)) (T, error) {
 	type res struct {
 		v   T
 		err error
@@ -417,6 +418,13 @@ func await[T any](ctx context.Context, fn func() (T, error)) (T, error) {
 	case r := <-ch:
 		return r.v, r.err
 	case <-ctx.Done():
+		if discard != nil {
+			go func() {
+				if r := <-ch; r.err == nil {
+					discard(r.v)
+				}
+			}()
+		}
 		var zero T
 		return zero, ctx.Err()
 	}

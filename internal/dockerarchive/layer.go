@@ -79,7 +79,7 @@ func (a *archive) open(desc v1.Descriptor) (*blob, error) {
 			return nil, err
 		}
 		return l.Compressed()
-	})
+	}, func(rc io.ReadCloser) { rc.Close() })
 	if err != nil {
 		return nil, err
 	}
