@@ -20,7 +20,7 @@ func (p *parser) check() {
 			b.checkSet(p, n.Bindings, true)
 		case *Let:
 			a := b.checkSet(p, n.Bindings, false)
-			if len(a.dyn) > 0 {
+			if a != nil && len(a.dyn) > 0 {
 				p.semErrorAt(a.dyn[0].nameNode.Pos(), "dynamic attributes not allowed in let")
 			}
 		case *Lambda:
@@ -39,7 +39,31 @@ func (p *parser) check() {
 
 // checkSet builds the attribute model of one binding list, reporting
 // errors, and marks the literal sets it built as checked.
+//
+// Most sets bind distinct plain names; for them a scratch map suffices
+// and checkSet returns nil.
 func (b *attrBuilder) checkSet(p *parser, bs []Binding, rec bool) *nAttrs {
+	if p.scratch == nil {
+		p.scratch = map[string]bool{}
+	}
+	clear(p.scratch)
+	simple := true
+	for _, bd := range bs {
+		d, ok := bd.(*AttrDef)
+		if !ok || d.Path == nil || len(d.Path.Names) != 1 {
+			simple = false
+			break
+		}
+		id, ok := d.Path.Names[0].(*Ident)
+		if !ok || p.scratch[id.Name] {
+			simple = false
+			break
+		}
+		p.scratch[id.Name] = true
+	}
+	if simple {
+		return nil
+	}
 	if p.checked == nil {
 		p.checked = map[*AttrSet]bool{}
 	}

@@ -21,7 +21,7 @@ type StrPart interface {
 
 // AttrName is one element of an attribute path or inherit list: *Ident
 // (a plain name, including `or`), *String (a quoted name) or *Interp
-// (`${e}`).
+// (`${e}`); *Bad marks a name missing after a dot in a broken file.
 type AttrName interface {
 	Node
 	attrName()
@@ -441,6 +441,7 @@ func (*Interp) strPart() {}
 func (*Ident) attrName()  {}
 func (*String) attrName() {}
 func (*Interp) attrName() {}
+func (*Bad) attrName()    {}
 
 func (*AttrDef) bindingNode() {}
 func (*Inherit) bindingNode() {}

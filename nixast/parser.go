@@ -12,6 +12,7 @@ const maxDepth = 2000 // nesting limit, so hostile input cannot exhaust the stac
 type parser struct {
 	file *File
 	src  []byte
+	str  string // src as a string, so names and raw text share one copy
 	errs ErrorList
 
 	tok      tokKind
@@ -21,10 +22,12 @@ type parser struct {
 	lastErrPos int
 	bailed     bool // nesting limit hit
 	checked    map[*AttrSet]bool
+	scratch    map[string]bool
 }
 
 func newParser(filename string, src []byte) *parser {
-	p := &parser{file: &File{Filename: filename, Src: src}, src: src, lastErrPos: -1}
+	p := &parser{file: &File{Filename: filename, Src: src}, src: src, str: string(src), lastErrPos: -1}
+	p.file.Trivia = make([]Trivia, 0, len(src)/8+4)
 	return p
 }
 
@@ -85,7 +88,7 @@ func (p *parser) describe() string {
 	return p.tok.String()
 }
 
-func (p *parser) text() string { return string(p.src[p.pos:p.end]) }
+func (p *parser) text() string { return p.str[p.pos:p.end] }
 
 func (p *parser) unexpected(expected string) {
 	if expected == "" {
@@ -113,7 +116,8 @@ func (p *parser) expect(k tokKind, context string) int {
 
 func (p *parser) missing() *Bad {
 	// A missing expression sits where the previous token ended.
-	return &Bad{From: p.pos, To: p.pos}
+	at := p.lastEnd(0)
+	return &Bad{From: at, To: at}
 }
 
 func (p *parser) parseFile() {
@@ -125,7 +129,7 @@ func (p *parser) parseFile() {
 		for p.tok != tEOF {
 			p.skipOne()
 		}
-		p.file.Rest = &Bad{From: from, To: len(p.src), Raw: string(p.src[from:])}
+		p.file.Rest = &Bad{From: from, To: len(p.src), Raw: p.str[from:]}
 	}
 	// Trailing trivia were recorded by the last next().
 	p.file.Expr = e
@@ -162,7 +166,7 @@ func (p *parser) tooDeep() Expr {
 	for p.tok != tEOF {
 		p.next()
 	}
-	return &Bad{From: from, To: p.pos, Raw: string(p.src[from:p.pos])}
+	return &Bad{From: from, To: p.pos, Raw: p.str[from:p.pos]}
 }
 
 // parseExpr parses expr_function: lambdas, let, with, assert, then if
@@ -368,7 +372,17 @@ func (p *parser) parseBindings(end tokKind) []Binding {
 			out = append(out, p.parseAttrDef(end))
 		default:
 			p.unexpected("attribute name or " + end.String())
-			out = append(out, p.skipBinding(end))
+			if closes(p.tok) && p.tok != tSemi {
+				// Probably the end of an enclosing construct.
+				return out
+			}
+			before := p.pos
+			bad := p.skipBinding(end)
+			if p.pos == before {
+				p.next() // make progress whatever happens
+				bad = &Bad{From: before, To: p.lastEnd(before), Raw: p.str[before:p.lastEnd(before)]}
+			}
+			out = append(out, bad)
 		}
 	}
 	return out
@@ -376,6 +390,9 @@ func (p *parser) parseBindings(end tokKind) []Binding {
 
 // skipBinding skips to just after the next `;` or to the closing token.
 func (p *parser) skipBinding(end tokKind) *Bad {
+	if p.tok == tEOF {
+		return p.missing()
+	}
 	from := p.pos
 	depth := 0
 	for p.tok != tEOF {
@@ -397,7 +414,7 @@ func (p *parser) skipBinding(end tokKind) *Bad {
 		p.skipOne()
 	}
 	to := p.lastEnd(from)
-	return &Bad{From: from, To: to, Raw: string(p.src[from:to])}
+	return &Bad{From: from, To: to, Raw: p.str[from:to]}
 }
 
 // lastEnd returns the end of the last consumed token: the start of the
@@ -463,6 +480,8 @@ func (p *parser) parseAttrPath() *AttrPath {
 		a := p.parseAttrName()
 		if a == nil {
 			p.unexpected("attribute name after `.`")
+			path.Dots = append(path.Dots, dot)
+			path.Names = append(path.Names, &Bad{From: dot + 1, To: dot + 1})
 			break
 		}
 		path.Dots = append(path.Dots, dot)
@@ -709,7 +728,7 @@ func (p *parser) parseApp() Expr {
 		if p.tok != tEOF && !closes(p.tok) {
 			from := p.pos
 			p.next()
-			bad = &Bad{From: from, To: p.lastEnd(from), Raw: string(p.src[from:p.lastEnd(from)])}
+			bad = &Bad{From: from, To: p.lastEnd(from), Raw: p.str[from:p.lastEnd(from)]}
 		}
 		return bad
 	}
@@ -822,7 +841,7 @@ func (p *parser) parseSimple() Expr {
 				from := p.pos
 				p.skipOne()
 				to := p.lastEnd(from)
-				n.Elems = append(n.Elems, &Bad{From: from, To: to, Raw: string(p.src[from:to])})
+				n.Elems = append(n.Elems, &Bad{From: from, To: to, Raw: p.str[from:to]})
 				continue
 			}
 			n.Elems = append(n.Elems, p.parseSelect())

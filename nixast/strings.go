@@ -155,7 +155,7 @@ func (p *parser) parseIndString() *String {
 	runStart := -1
 	endRun := func(at int) {
 		if runStart >= 0 && at > runStart {
-			pieces = append(pieces, indPiece{start: runStart, end: at, text: string(src[runStart:at]), hasIndent: true})
+			pieces = append(pieces, indPiece{start: runStart, end: at, text: p.str[runStart:at], hasIndent: true})
 		}
 		runStart = -1
 	}
@@ -248,7 +248,7 @@ loop:
 			end = pieces[k].end
 			k++
 		}
-		l.Raw = string(src[l.ValuePos:end])
+		l.Raw = p.str[l.ValuePos:end]
 		l.Text = string(text)
 		s.Parts = append(s.Parts, l)
 	}
@@ -367,7 +367,7 @@ func (p *parser) parsePath() Expr {
 			if !sawInterp {
 				p.errorAt(i, "unexpected `%s` after path", src[i:m])
 			}
-			l := &Lit{ValuePos: i, Raw: string(src[i:m])}
+			l := &Lit{ValuePos: i, Raw: p.str[i:m]}
 			l.Text = l.Raw
 			n.Parts = append(n.Parts, l)
 			i = m

@@ -3,24 +3,30 @@ package nixast
 // Children returns the child nodes of n in source order.
 func Children(n Node) []Node {
 	var out []Node
+	eachChild(n, func(c Node) { out = append(out, c) })
+	return out
+}
+
+// eachChild calls f for each child of n in source order.
+func eachChild(n Node, f func(Node)) {
 	add := func(c Node) {
 		if c != nil {
-			out = append(out, c)
+			f(c)
 		}
 	}
 	addPath := func(p *AttrPath) {
 		if p != nil {
-			out = append(out, p)
+			f(p)
 		}
 	}
 	switch n := n.(type) {
 	case *Path:
 		for _, p := range n.Parts {
-			out = append(out, p)
+			f(p)
 		}
 	case *String:
 		for _, p := range n.Parts {
-			out = append(out, p)
+			f(p)
 		}
 	case *Interp:
 		add(n.X)
@@ -28,19 +34,19 @@ func Children(n Node) []Node {
 		add(n.X)
 	case *List:
 		for _, e := range n.Elems {
-			out = append(out, e)
+			f(e)
 		}
 	case *AttrSet:
 		for _, b := range n.Bindings {
-			out = append(out, b)
+			f(b)
 		}
 	case *LegacyLet:
 		for _, b := range n.Bindings {
-			out = append(out, b)
+			f(b)
 		}
 	case *AttrPath:
 		for _, a := range n.Names {
-			out = append(out, a)
+			f(a)
 		}
 	case *AttrDef:
 		addPath(n.Path)
@@ -50,11 +56,11 @@ func Children(n Node) []Node {
 			add(n.From)
 		}
 		for _, a := range n.Names {
-			out = append(out, a)
+			f(a)
 		}
 	case *Let:
 		for _, b := range n.Bindings {
-			out = append(out, b)
+			f(b)
 		}
 		add(n.Body)
 	case *With:
@@ -79,8 +85,8 @@ func Children(n Node) []Node {
 		}
 		add(n.Body)
 	case *Formals:
-		for _, f := range n.List {
-			out = append(out, f)
+		for _, fm := range n.List {
+			f(fm)
 		}
 	case *Formal:
 		add(n.Name)
@@ -105,7 +111,6 @@ func Children(n Node) []Node {
 		add(n.X)
 		add(n.Y)
 	}
-	return out
 }
 
 // Inspect traverses the tree in depth-first source order, calling f for
@@ -114,9 +119,7 @@ func Inspect(n Node, f func(Node) bool) {
 	if n == nil || !f(n) {
 		return
 	}
-	for _, c := range Children(n) {
-		Inspect(c, f)
-	}
+	eachChild(n, func(c Node) { Inspect(c, f) })
 }
 
 // Visitor is called by Walk for each node; Walk visits the children of
@@ -133,7 +136,5 @@ func Walk(v Visitor, n Node) {
 	if v = v.Visit(n); v == nil {
 		return
 	}
-	for _, c := range Children(n) {
-		Walk(v, c)
-	}
+	eachChild(n, func(c Node) { Walk(v, c) })
 }
