@@ -86,6 +86,7 @@ func TestMigrateGolden(t *testing.T) {
 // duplicate attribute included).
 func TestMigrateNixParses(t *testing.T) {
 	nix := need(t, "nix-instantiate")
+	files := map[string][]byte{}
 	for _, in := range migrateCases(t) {
 		if nixUnparsable[filepath.Base(in)] {
 			continue
@@ -95,10 +96,11 @@ func TestMigrateNixParses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if err := nixParse(t, nix, name, src); err != nil {
-				t.Error(err)
-			}
+			files[name] = src
 		}
+	}
+	for _, err := range nixParse(t, nix, files) {
+		t.Error(err)
 	}
 }
 
@@ -150,6 +152,30 @@ func TestMigrateGitApply(t *testing.T) {
 		}
 		if !bytes.Equal(got, w) {
 			t.Errorf("%s after git apply differs from the rewrite:\n%s", name, Diff(name, w, got))
+		}
+	}
+}
+
+// TestNixParseOracle checks the oracle itself: it must reject a duplicate
+// attribute (what a bad rewrite would produce) and the pipe-operator
+// case that TestMigrateNixParses leaves out, and accept a clean file.
+func TestNixParseOracle(t *testing.T) {
+	nix := need(t, "nix-instantiate")
+	s32, err := os.ReadFile("testdata/migrate/s32-pipe-operator-nix224.nix")
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := nixParse(t, nix, map[string][]byte{
+		"dup.nix":  []byte("{ a.image = 1; a = { image = 2; }; }"),
+		"s32.nix":  s32,
+		"good.nix": []byte("{ a.imageFile = x; a.image = \"y\"; }"),
+	})
+	if len(errs) != 2 {
+		t.Fatalf("got %d errors, want 2 (dup.nix and s32.nix): %v", len(errs), errs)
+	}
+	for _, err := range errs {
+		if strings.Contains(err.Error(), "good.nix") {
+			t.Errorf("good.nix rejected: %v", err)
 		}
 	}
 }

@@ -81,27 +81,45 @@ func need(t *testing.T, tool string) string {
 	return p
 }
 
-// nixParse runs nix-instantiate --parse on src wrapped in `with {}; `,
-// so that only syntax (and duplicate attributes) is checked, not
-// undefined variables.
-func nixParse(t *testing.T, nix, name string, src []byte) error {
+// nixParse runs one nix-instantiate --parse over all files, each
+// wrapped in `with {}; ` so that only syntax (and duplicate attributes)
+// is checked, not undefined variables. When that fails it parses the
+// files one by one to name the ones Nix rejects.
+func nixParse(t *testing.T, nix string, files map[string][]byte) []error {
 	t.Helper()
 	dir := t.TempDir()
-	wrapped := filepath.Join(dir, "wrapped.nix")
-	// A newline after the file keeps a final line comment from eating
-	// anything; the wrapper adds no attribute names.
-	text := append([]byte("with {}; "), src...)
-	text = append(text, '\n')
-	if err := os.WriteFile(wrapped, text, 0o644); err != nil {
-		t.Fatal(err)
+	var names, paths []string
+	for name, src := range files {
+		p := filepath.Join(dir, fmt.Sprintf("f%d.nix", len(paths)))
+		// The newline keeps a final line comment from running on.
+		text := append([]byte("with {}; "), src...)
+		text = append(text, '\n')
+		if err := os.WriteFile(p, text, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		names, paths = append(names, name), append(paths, p)
 	}
-	cmd := exec.Command(nix, "--parse", wrapped)
-	cmd.Env = append(os.Environ(), "NIX_STATE_DIR="+dir, "NIX_LOG_DIR="+dir, "HOME="+dir)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	cmd.Stdout = nil
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("nix-instantiate --parse %s: %v: %s", name, err, stderr.Bytes())
+	run := func(paths ...string) error {
+		cmd := exec.Command(nix, append([]string{"--parse"}, paths...)...)
+		cmd.Env = append(os.Environ(), "NIX_STATE_DIR="+dir, "NIX_LOG_DIR="+dir, "HOME="+dir)
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%v: %s", err, stderr.Bytes())
+		}
+		return nil
 	}
-	return nil
+	if run(paths...) == nil {
+		return nil
+	}
+	var errs []error
+	for i, p := range paths {
+		if err := run(p); err != nil {
+			errs = append(errs, fmt.Errorf("nix-instantiate --parse %s: %w", names[i], err))
+		}
+	}
+	if len(errs) == 0 {
+		errs = append(errs, fmt.Errorf("nix-instantiate --parse failed on all files together but on none alone"))
+	}
+	return errs
 }
