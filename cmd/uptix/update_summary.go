@@ -44,10 +44,15 @@ func printSummary(w io.Writer, outs []depOutcome) {
 			continue
 		case depUpdated:
 			from, to := versionText(o.old), versionText(o.new)
-			if from == to {
-				from, to = from+", "+pinText(o.old), to+", "+pinText(o.new)
+			switch {
+			case pinText(o.old) == pinText(o.new):
+				// The same version, upgraded or with platforms added.
+				line = to
+			case from == to:
+				line = from + ", " + pinText(o.old) + " → " + to + ", " + pinText(o.new)
+			default:
+				line = from + " → " + to
 			}
-			line = from + " → " + to
 		case depAdded:
 			line = versionText(o.new)
 		case depRemoved:
