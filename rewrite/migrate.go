@@ -70,15 +70,25 @@ func plan(f *nixast.File, calls []call) (*Result, error) {
 	if len(r.Edits) == 0 {
 		return r, nil
 	}
-	out, err := Apply(f.Src, r.Edits)
+	out, err := applyChecked(f, r.Edits)
+	if err != nil {
+		return nil, err
+	}
+	r.Out = out
+	return r, nil
+}
+
+// applyChecked applies edits to f's source and parses the result again;
+// a result that does not parse is ErrBadRewrite, never output.
+func applyChecked(f *nixast.File, edits []Edit) ([]byte, error) {
+	out, err := Apply(f.Src, edits)
 	if err != nil {
 		return nil, fmt.Errorf("applying the edits to %q: %w", f.Filename, err)
 	}
 	if _, err := nixast.ParseFile(f.Filename, out); err != nil {
 		return nil, fmt.Errorf("migrating %q: %w: %v", f.Filename, ErrBadRewrite, err)
 	}
-	r.Out = out
-	return r, nil
+	return out, nil
 }
 
 // migrateCall returns the edits for one call, or the message telling

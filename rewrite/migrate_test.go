@@ -2,12 +2,15 @@ package rewrite
 
 import (
 	"bytes"
+	"errors"
 	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/uptix-dev/uptix/nixast"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/migrate")
@@ -177,5 +180,22 @@ func TestNixParseOracle(t *testing.T) {
 		if strings.Contains(err.Error(), "good.nix") {
 			t.Errorf("good.nix rejected: %v", err)
 		}
+	}
+}
+
+// TestApplyCheckedRejects feeds the final check an edit that breaks the
+// syntax: the result must be ErrBadRewrite, not bytes to write.
+func TestApplyCheckedRejects(t *testing.T) {
+	f, err := nixast.ParseFile("x.nix", []byte("{ a.image = 1; }\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := applyChecked(f, []Edit{{Start: 13, End: 14, New: ""}}) // drop the `;`
+	if !errors.Is(err, ErrBadRewrite) || out != nil {
+		t.Fatalf("got %q, %v; want ErrBadRewrite and no output", out, err)
+	}
+	out, err = applyChecked(f, []Edit{{Start: 2, End: 3, New: "b"}})
+	if err != nil || string(out) != "{ b.image = 1; }\n" {
+		t.Fatalf("got %q, %v", out, err)
 	}
 }
