@@ -111,14 +111,19 @@ type fileCtx struct {
 type evaluator struct {
 	loader  *loader
 	imports map[string]*thunk
-	steps   int
+	steps   int // in the current query
+	limit   int // of the current query
+	total   int // in the whole file
 	depth   int
 }
 
 // Limits that keep a pathological input from taking long: past them
-// values become unknown.
+// values become unknown. A query is one question the finder asks (what
+// is this callee, this argument); the file total bounds them all.
 const (
-	maxSteps = 200000
+	maxSteps = 100000
+	minSteps = 2000
+	maxTotal = 2000000
 	maxDepth = 400
 )
 
@@ -131,7 +136,7 @@ func (ev *evaluator) force(t *thunk) value {
 	case thunkBusy:
 		return unknownWhy("a value that refers to itself (it recurs)")
 	}
-	if ev.steps++; ev.steps > maxSteps || ev.depth >= maxDepth {
+	if ev.steps++; ev.steps > ev.limit || ev.depth >= maxDepth {
 		return tooComplex
 	}
 	ev.depth++
@@ -503,9 +508,26 @@ func (ev *evaluator) evalParts(parts []nixast.StrPart, env *scope, fc *fileCtx) 
 				return unknownWhy("an interpolation of " + typeName(v))
 			}
 			b.WriteString(s)
+			if b.Len() > maxString {
+				return tooLong
+			}
 		}
 	}
 	return &strV{b.String()}
+}
+
+// maxString bounds the strings the evaluator builds: an image reference
+// or a name is short, and doubling a string in a loop must not take the
+// memory.
+const maxString = 4096
+
+var tooLong = unknownWhy("a string too long to follow")
+
+func longString(s string) value {
+	if len(s) > maxString {
+		return tooLong
+	}
+	return &strV{s}
 }
 
 // coerce turns v into a string as interpolation (or toString, when
@@ -598,7 +620,7 @@ func (ev *evaluator) evalBinary(e *nixast.Binary, env *scope, fc *fileCtx) value
 		switch x := x.(type) {
 		case *strV:
 			if s, ok := ev.coerce(y, false); ok {
-				return &strV{x.s + s}
+				return longString(x.s + s)
 			}
 			if p, ok := y.(*pathV); ok {
 				_ = p
@@ -792,11 +814,13 @@ func (ev *evaluator) recScope(bs []nixast.Binding, env *scope, fc *fileCtx) (*sc
 
 // apply applies f to arg.
 func (ev *evaluator) apply(f value, arg *thunk) value {
-	if ev.steps++; ev.steps > maxSteps {
+	if ev.steps++; ev.steps > ev.limit || ev.depth >= maxDepth {
 		return tooComplex
 	}
 	switch f := f.(type) {
 	case *lambdaV:
+		ev.depth++
+		defer func() { ev.depth-- }()
 		return ev.eval(f.lam.Body, ev.bindParams(f, arg), f.fc)
 	case *funcV:
 		return unknownWhy("the result of uptix." + string(f.kind))

@@ -95,13 +95,24 @@ func (l *loader) analyzeFile(f *nixast.File, name, abs string) (calls []Call) {
 }
 
 func (fd *finder) eval(e nixast.Expr, env *scope) value {
-	fd.ev.steps, fd.ev.depth = 0, 0
+	fd.newQuery()
 	return fd.ev.eval(e, env, fd.fc)
 }
 
 func (fd *finder) force(t *thunk) value {
-	fd.ev.steps, fd.ev.depth = 0, 0
+	fd.newQuery()
 	return fd.ev.force(t)
+}
+
+// newQuery starts a new step budget, counting the last one in the
+// file's: each query may take maxSteps while the file's total is below
+// maxTotal, and minSteps after that, so that simple values are still
+// worked out in a file that is expensive elsewhere.
+func (fd *finder) newQuery() {
+	ev := fd.ev
+	ev.total += ev.steps
+	ev.steps, ev.depth = 0, 0
+	ev.limit = max(minSteps, min(maxSteps, maxTotal-ev.total))
 }
 
 func (fd *finder) walk(e nixast.Expr, env *scope, b *bindCtx) {
@@ -393,7 +404,7 @@ func (fd *finder) firstClass(fn value, haveInsts bool, insts [][]*thunk) (Kind, 
 	}
 	v := fn
 	for _, a := range insts[0][:len(insts[0])-1] {
-		fd.ev.steps, fd.ev.depth = 0, 0
+		fd.newQuery()
 		v = fd.ev.apply(v, a)
 	}
 	if f, ok := v.(*funcV); ok {

@@ -3,8 +3,10 @@ package discover
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // checkInvariants checks what every call must satisfy whatever the
@@ -128,4 +130,39 @@ func FuzzSource(f *testing.F) {
 		calls, _ := Source("fuzz.nix", src)
 		checkInvariants(t, src, calls)
 	})
+}
+
+// Inputs that blow up when evaluated end quickly with "not constant".
+func TestPathological(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("{ uptix, ... }:\nlet\n  f0 = x: x + x;\n  g0 = x: [ x x ];\n")
+	for i := 1; i <= 40; i++ {
+		b.WriteString("  f" + strconv.Itoa(i) + " = x: f" + strconv.Itoa(i-1) + " (f" + strconv.Itoa(i-1) + " x);\n")
+		b.WriteString("  g" + strconv.Itoa(i) + " = x: map g" + strconv.Itoa(i-1) + " (g" + strconv.Itoa(i-1) + " x);\n")
+	}
+	b.WriteString("  loop = x: loop x;\nin {\n")
+	for i := 0; i < 200; i++ {
+		b.WriteString("  a" + strconv.Itoa(i) + " = uptix.dockerImage (f40 \"a\");\n")
+		b.WriteString("  b" + strconv.Itoa(i) + " = map uptix.dockerImage (g40 \"b\");\n")
+		b.WriteString("  c" + strconv.Itoa(i) + " = uptix.dockerImage (loop 1);\n")
+	}
+	b.WriteString("}\n")
+	src := []byte(b.String())
+	start := time.Now()
+	calls, err := Source("p.nix", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("took %v", d)
+	}
+	if len(calls) != 600 {
+		t.Fatalf("got %d calls, want 600", len(calls))
+	}
+	for _, c := range calls {
+		if c.Unresolved == "" {
+			t.Errorf("call at %d:%d resolved to %d targets", c.Line, c.Col, len(c.Targets))
+		}
+	}
+	checkInvariants(t, src, calls)
 }

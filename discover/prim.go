@@ -77,7 +77,7 @@ func (ev *evaluator) prim(name string, args []*thunk) value {
 			}
 			parts[i] = s
 		}
-		return &strV{strings.Join(parts, sep)}
+		return longString(strings.Join(parts, sep))
 	case "optionalString":
 		cv := ev.force(args[0])
 		c, ok := cv.(*boolV)
@@ -130,7 +130,7 @@ func (ev *evaluator) prim(name string, args []*thunk) value {
 		for i := range from {
 			pairs = append(pairs, from[i], to[i])
 		}
-		return &strV{strings.NewReplacer(pairs...).Replace(s.s)}
+		return longString(strings.NewReplacer(pairs...).Replace(s.s))
 	case "fromJSON":
 		v := ev.force(args[0])
 		s, ok := v.(*strV)
