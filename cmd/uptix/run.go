@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	global.SetInterspersed(false)
 	help := global.BoolP("help", "h", false, "show this help")
 	showVersion := global.Bool("version", false, "print the version and exit")
-	global.StringVar(&e.lockFile, "lock-file", "uptix.lock", "the lock file to read and write")
+	global.StringVar(&e.lockFile, "lock-file", "uptix.lock", "read and write the lock file at `PATH`")
 
 	if err := global.Parse(args); err != nil {
 		fmt.Fprintf(stderr, "uptix: %v\n", err)
@@ -104,9 +104,10 @@ func runCommand(e *env, cmd *command, global *pflag.FlagSet, args []string) int 
 	fs := pflag.NewFlagSet("uptix "+cmd.name, pflag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	fs.SortFlags = false
-	// Global flags are accepted after the command name too.
-	fs.AddFlagSet(global)
 	do := cmd.flags(fs)
+	// --help and --lock-file are accepted after the command name too.
+	fs.AddFlag(global.Lookup("help"))
+	fs.AddFlag(global.Lookup("lock-file"))
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
 			printCommandUsage(e.stdout, cmd, fs)
@@ -143,7 +144,7 @@ func printUsage(w io.Writer, global *pflag.FlagSet) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, c.name, c.summary)
 	}
-	fmt.Fprintf(w, "\nGlobal flags:\n%s", flagUsages(global))
+	fmt.Fprintf(w, "\nGlobal flags:\n%s", flagUsages(global, nil))
 	fmt.Fprint(w, "\nRun 'uptix COMMAND --help' for a command's flags.\n")
 }
 
@@ -152,7 +153,48 @@ func printCommandUsage(w io.Writer, cmd *command, fs *pflag.FlagSet) {
 	if cmd.args != "" {
 		fmt.Fprintf(w, " %s", cmd.args)
 	}
-	fmt.Fprintf(w, "\n\n%s\n\nFlags:\n%s", cmd.summary, flagUsages(fs))
+	own := func(f *pflag.Flag) bool { return f.Name != "help" && f.Name != "lock-file" }
+	fmt.Fprintf(w, "\n\n%s\n", cmd.summary)
+	if rows := flagUsages(fs, own); rows != "" {
+		fmt.Fprintf(w, "\nFlags:\n%s", rows)
+	}
+	fmt.Fprintf(w, "\nGlobal flags:\n%s", flagUsages(fs, func(f *pflag.Flag) bool { return !own(f) }))
+}
+
+// flagUsages lays out the flags of fs that keep accepts (all when nil)
+// in two aligned columns. It replaces pflag's FlagUsages, which appends
+// "[=true|false]" to every boolean flag in v1.1.0.
+func flagUsages(fs *pflag.FlagSet, keep func(*pflag.Flag) bool) string {
+	type row struct{ left, usage string }
+	var rows []row
+	width := 0
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden || (keep != nil && !keep(f)) {
+			return
+		}
+		left := "      --" + f.Name
+		if f.Shorthand != "" {
+			left = "  -" + f.Shorthand + ", --" + f.Name
+		}
+		varname, usage := pflag.UnquoteUsage(f)
+		if varname != "" && f.Value.Type() != "bool" {
+			left += " " + varname
+		}
+		switch d := f.DefValue; {
+		case d == "" || d == "false" || d == "[]" || d == "0":
+		case f.Value.Type() == "string":
+			usage += fmt.Sprintf(" (default %q)", d)
+		default:
+			usage += fmt.Sprintf(" (default %s)", d)
+		}
+		rows = append(rows, row{left, usage})
+		width = max(width, len(left))
+	})
+	var b strings.Builder
+	for _, r := range rows {
+		fmt.Fprintf(&b, "%-*s   %s\n", width, r.left, r.usage)
+	}
+	return b.String()
 }
 
 func buildVersion() string {
@@ -192,10 +234,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-// flagUsages is fs.FlagUsages without the "[=true|false]" pflag v1.1.0
-// appends to every boolean flag.
-func flagUsages(fs *pflag.FlagSet) string {
-	return strings.ReplaceAll(fs.FlagUsages(), "[=true|false]", "")
 }
