@@ -22,8 +22,9 @@ type archive struct {
 	repo string // normalised final name
 	tag  string
 
-	written map[v1.Hash]bool    // decompressed digests written
-	known   map[v1.Hash]v1.Hash // compressed digest -> decompressed digest
+	tails   map[v1.Hash]chan []byte // prefetched gzip trailers
+	written map[v1.Hash]bool        // decompressed digests written
+	known   map[v1.Hash]v1.Hash     // compressed digest -> decompressed digest
 }
 
 func (a *archive) write() error {
@@ -43,6 +44,7 @@ func (a *archive) write() error {
 	}
 	diffIDs := configDiffIDs(config)
 
+	a.prefetchTails(mf.Layers)
 	a.written = map[v1.Hash]bool{}
 	a.known = map[v1.Hash]v1.Hash{}
 	names := make([]v1.Hash, len(mf.Layers))

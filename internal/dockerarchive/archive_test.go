@@ -338,3 +338,28 @@ func TestAuthRanger(t *testing.T) {
 		t.Errorf("anonymous ranged read from a registry that wants credentials: %v, want status 401", err)
 	}
 }
+
+func TestGzipSize(t *testing.T) {
+	for _, tc := range []struct {
+		isize      uint32
+		compressed int64
+		want       int64
+	}{
+		{100, 123, 100},                   // tiny, incompressible
+		{5 << 20, 2 << 20, 5 << 20},       // ordinary
+		{1 << 30, 2 << 30, 1<<30 + 1<<32}, // 5 GiB that compressed to 2 GiB
+		{100, 5<<32 + 2<<20, 100 + 5<<32}, // 20 GiB of random data
+		{1 << 30, 1 << 30, 1 << 30},       // stored as is
+	} {
+		tail := []byte{byte(tc.isize), byte(tc.isize >> 8), byte(tc.isize >> 16), byte(tc.isize >> 24)}
+		d := v1.Descriptor{Digest: v1.Hash{Algorithm: "sha256", Hex: "00"}, Size: tc.compressed}
+		a := &archive{ctx: context.Background(), opts: options{ranger: fixedTail(tail)}}
+		if got := a.gzipSize(d); got != tc.want {
+			t.Errorf("ISIZE %d, compressed %d: predicted %d, want %d", tc.isize, tc.compressed, got, tc.want)
+		}
+	}
+}
+
+type fixedTail []byte
+
+func (f fixedTail) Tail(context.Context, v1.Hash, int64, int) ([]byte, error) { return f, nil }

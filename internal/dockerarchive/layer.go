@@ -14,6 +14,7 @@ import (
 	"io"
 
 	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/types"
 	kgzip "github.com/klauspost/compress/gzip"
 	"github.com/klauspost/compress/zstd"
 	"github.com/ulikunitz/xz"
@@ -196,26 +197,69 @@ func (c *checkedReader) Read(p []byte) (int, error) {
 }
 
 // predictSize guesses the decompressed size of an open blob without
-// reading it: exact for plain tar, the gzip trailer (ISIZE, the size
-// modulo 2^32 of the last member) for gzip, the frame content size for
-// single-frame zstd. It returns -1 when it has no guess.
+// reading it: exact for plain tar, from the gzip trailer for gzip, the
+// frame content size for single-frame zstd. It returns -1 when it has
+// no guess.
 func (a *archive) predictSize(b *blob, desc v1.Descriptor) int64 {
 	switch b.format {
 	case plain:
 		return desc.Size
 	case gzipped:
-		if a.opts.ranger == nil || desc.Size < 18 {
-			return -1
-		}
-		tail, err := a.opts.ranger.Tail(a.ctx, desc.Digest, desc.Size, 4)
-		if err != nil || len(tail) != 4 {
-			return -1
-		}
-		return int64(binary.LittleEndian.Uint32(tail))
+		return a.gzipSize(desc)
 	case zstded:
 		return zstdFrameSize(b.head)
 	}
 	return -1
+}
+
+// prefetchTails starts reading the gzip trailers of every layer labelled
+// gzip, a few at a time, so that their round trips overlap.
+func (a *archive) prefetchTails(layers []v1.Descriptor) {
+	a.tails = map[v1.Hash]chan []byte{}
+	if a.opts.ranger == nil {
+		return
+	}
+	sem := make(chan struct{}, 4)
+	for _, d := range layers {
+		if _, ok := a.tails[d.Digest]; ok || d.Size < 18 ||
+			(d.MediaType != types.DockerLayer && d.MediaType != types.OCILayer) {
+			continue
+		}
+		ch := make(chan []byte, 1)
+		a.tails[d.Digest] = ch
+		go func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			tail, err := a.opts.ranger.Tail(a.ctx, d.Digest, d.Size, 4)
+			if err != nil || len(tail) != 4 {
+				tail = nil
+			}
+			ch <- tail
+		}()
+	}
+}
+
+// gzipSize predicts a gzip blob's decompressed size from ISIZE, its last
+// four bytes: the size modulo 2^32 of the last member. For big layers it
+// adds the multiple of 2^32 that makes the size at least about the
+// compressed size (right for poorly compressible data, and checked
+// anyway).
+func (a *archive) gzipSize(desc v1.Descriptor) int64 {
+	var tail []byte
+	if ch, ok := a.tails[desc.Digest]; ok {
+		tail = <-ch
+		ch <- tail // for a later layer with the same blob
+	} else if a.opts.ranger != nil && desc.Size >= 18 {
+		tail, _ = a.opts.ranger.Tail(a.ctx, desc.Digest, desc.Size, 4)
+	}
+	if len(tail) != 4 {
+		return -1
+	}
+	size := int64(binary.LittleEndian.Uint32(tail))
+	for size < desc.Size-desc.Size/64-1024 {
+		size += 1 << 32
+	}
+	return size
 }
 
 // zstdFrameSize reads Frame_Content_Size from a zstd frame header, or
