@@ -62,8 +62,8 @@ func plan(f *nixast.File, calls []call) (*Result, error) {
 		}
 		r.Edits = append(r.Edits, edits...)
 		if c.kind == "pullDockerImage" && !slices.ContainsFunc(edits, isRename) {
-			r.Manual = append(r.Manual, Note{Pos: f.Position(c.pos), Msg: "pullDockerImage is the old name of dockerImage, " +
-				"and this one comes from a binding or inherit the migration does not change; by hand: rename it there and here"})
+			r.Manual = append(r.Manual, Note{Pos: f.Position(c.pos), Msg: "pullDockerImage is the old name of dockerImage, brought into scope here by a binding or inherit the migration does not change; " +
+				"by hand: rename it there and here"})
 		}
 	}
 	SortEdits(r.Edits)
@@ -112,9 +112,7 @@ func migrateCall(f *nixast.File, ctx *context, inherits []*nixast.Inherit) ([]Ed
 	}
 	path := shortText(f, ctx.def.Path)
 	if ctx.name == "imageFile" {
-		if ctx.lambda || !ctx.direct {
-			return nil, ""
-		}
+		// New style already: only the old name may need changing.
 		return renameCallee(f, ctx), ""
 	}
 	if ctx.name != "image" {
@@ -153,12 +151,6 @@ func migrateCall(f *nixast.File, ctx *context, inherits []*nixast.Inherit) ([]Ed
 	if set.Rec != nixast.NoPos && usesVariable(set, "image", "imageFile") {
 		return nil, "this rec set uses image or imageFile as a variable, which the new binding would capture; " +
 			"by hand: set imageFile = <this call> and image = " + arg + " after renaming that variable"
-	}
-	if ctx.lambda {
-		// A function between the binding and the call: the binding's value
-		// is not the call after all. (A binding inside a helper's body has
-		// the lambda above the binding, which is fine.)
-		return nil, "the call is inside a function; rewrite by hand"
 	}
 	return append(siteEdits(f, ctx), renameCallee(f, ctx)...), ""
 }
