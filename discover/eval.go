@@ -336,6 +336,11 @@ var primArity = map[string]int{
 	"head":             1,
 	"getAttr":          2,
 	"replaceStrings":   3,
+	"concatMap":        2,
+	"imap0":            2,
+	"imap1":            2,
+	"mapAttrs'":        2,
+	"concatMapAttrs":   2,
 }
 
 // libFuncs are the lib functions recognised by their last name when lib
@@ -347,6 +352,8 @@ var libFuncs = map[string]bool{
 	"readFile": true, "fromJSON": true, "importJSON": true,
 	"concatStrings": true, "concatStringsSep": true, "optionalString": true,
 	"elemAt": true, "head": true, "getAttr": true, "replaceStrings": true,
+	"concatMap": true, "imap0": true, "imap1": true, "mapAttrs'": true,
+	"concatMapAttrs": true,
 }
 
 // uptixModuleSuffix is how code outside a NixOS module reaches the

@@ -284,7 +284,8 @@ func (fd *finder) checkApply(e *nixast.Apply, env *scope, b *bindCtx) {
 	case *funcV:
 		fd.record(f.kind, e, e.Fun, e.Arg, FormApply, []*thunk{fd.ev.lazy(e.Arg, env, fd.fc)}, nil, b)
 	case *primV:
-		if len(f.args) != 1 || !mapLike(f.name) {
+		m, ok := mappers[f.name]
+		if len(f.args) != 1 || !ok {
 			return
 		}
 		// f.args[0] was written as the argument of the inner application.
@@ -293,10 +294,10 @@ func (fd *finder) checkApply(e *nixast.Apply, env *scope, b *bindCtx) {
 			return
 		}
 		fnExpr, collExpr := inner.Arg, nixast.Expr(e.Arg)
-		if f.name == "forEach" || f.name == "genAttrs" {
+		if m.collFirst {
 			fnExpr, collExpr = collExpr, fnExpr
 		}
-		fd.mapSite(e, f.name, fnExpr, collExpr, env, b)
+		fd.mapSite(e, m, fnExpr, collExpr, env, b)
 	}
 }
 
@@ -311,42 +312,62 @@ func (fd *finder) checkPipe(e *nixast.Binary, env *scope, b *bindCtx) {
 		fd.record(f.kind, e, fn, x, FormPipe, []*thunk{fd.ev.lazy(x, env, fd.fc)}, nil, b)
 	case *primV:
 		// list |> map f
-		if len(f.args) != 1 || (f.name != "map" && f.name != "mapAttrs" && f.name != "mapAttrsToList") {
+		m, ok := mappers[f.name]
+		if len(f.args) != 1 || !ok || m.collFirst {
 			return
 		}
 		if inner, ok := nixast.Unparen(fn).(*nixast.Apply); ok {
-			fd.mapSite(e, f.name, inner.Arg, x, env, b)
+			fd.mapSite(e, m, inner.Arg, x, env, b)
 		}
 	}
 }
 
-func mapLike(name string) bool {
-	switch name {
-	case "map", "forEach", "mapAttrs", "mapAttrsToList", "genAttrs":
-		return true
-	}
-	return false
+// mapper describes a function that applies a function to each element
+// of a list or set: which argument comes first, and what each call of
+// the function gets (the element; an index and the element; a name and
+// a value).
+type mapper struct {
+	collFirst bool // forEach list f, genAttrs names f
+	overSet   bool // the collection is a set: the function gets name, value
+	index     int  // imap0, imap1: the function gets index+index, element; -1 otherwise
+}
+
+var mappers = map[string]mapper{
+	"map":            {index: -1},
+	"concatMap":      {index: -1},
+	"forEach":        {collFirst: true, index: -1},
+	"genAttrs":       {collFirst: true, index: -1},
+	"imap0":          {index: 0},
+	"imap1":          {index: 1},
+	"mapAttrs":       {overSet: true, index: -1},
+	"mapAttrs'":      {overSet: true, index: -1},
+	"mapAttrsToList": {overSet: true, index: -1},
+	"concatMapAttrs": {overSet: true, index: -1},
 }
 
 // mapSite handles a function fnExpr mapped over collExpr by prim: it
 // notes the lambda's instantiations, and reports a call when the
 // function is an uptix function itself (`map uptix.dockerImage list`,
 // `mapAttrs (_: uptix.dockerImage) set`).
-func (fd *finder) mapSite(site nixast.Node, prim string, fnExpr, collExpr nixast.Expr, env *scope, b *bindCtx) {
+func (fd *finder) mapSite(site nixast.Node, m mapper, fnExpr, collExpr nixast.Expr, env *scope, b *bindCtx) {
 	fn := fd.eval(fnExpr, env)
 	coll := fd.eval(collExpr, env)
 	var insts [][]*thunk
 	var collUnknown *unknown
 	switch c := coll.(type) {
 	case *listV:
-		if prim == "mapAttrs" || prim == "mapAttrsToList" {
+		if m.overSet {
 			return
 		}
-		for _, x := range c.elems {
-			insts = append(insts, []*thunk{x})
+		for i, x := range c.elems {
+			if m.index >= 0 {
+				insts = append(insts, []*thunk{done(&intV{int64(i + m.index)}), x})
+			} else {
+				insts = append(insts, []*thunk{x})
+			}
 		}
 	case *attrsV:
-		if prim != "mapAttrs" && prim != "mapAttrsToList" {
+		if !m.overSet {
 			return
 		}
 		for _, k := range sortedNames(c.m) {

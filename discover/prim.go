@@ -158,6 +158,25 @@ func (ev *evaluator) prim(name string, args []*thunk) value {
 			out.elems[i] = ev.applyThunk(f, x)
 		}
 		return out
+	case "concatMap":
+		mapped := ev.prim("map", args)
+		return ev.prim("concatLists", []*thunk{done(mapped)})
+	case "imap0", "imap1":
+		lv := ev.force(args[1])
+		l, ok := lv.(*listV)
+		if !ok {
+			return notConstant(lv)
+		}
+		f := ev.force(args[0])
+		base := int64(0)
+		if name == "imap1" {
+			base = 1
+		}
+		out := &listV{elems: make([]*thunk, len(l.elems))}
+		for i, x := range l.elems {
+			out.elems[i] = ev.applyThunk(f, done(&intV{int64(i) + base}), x)
+		}
+		return out
 	case "mapAttrs", "mapAttrsToList":
 		f := ev.force(args[0])
 		sv := ev.force(args[1])
