@@ -199,3 +199,44 @@ func TestApplyCheckedRejects(t *testing.T) {
 		t.Fatalf("got %q, %v", out, err)
 	}
 }
+
+// TestMigrateExampleConfigs migrates every file of the repository's
+// example configurations: the results must parse for Nix, and a second
+// pass must change nothing.
+func TestMigrateExampleConfigs(t *testing.T) {
+	var names []string
+	err := filepath.WalkDir("../testdata/configs", func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".nix") {
+			names = append(names, p)
+		}
+		return err
+	})
+	if err != nil || len(names) == 0 {
+		t.Fatalf("walking ../testdata/configs: %d files, %v", len(names), err)
+	}
+	out := map[string][]byte{}
+	changed := 0
+	for _, name := range names {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := MigrateFile(name, src)
+		if err != nil {
+			t.Errorf("migrating %s: %v", name, err)
+			continue
+		}
+		if res.Changed() {
+			changed++
+		}
+		again, err := MigrateFile(name, res.Out)
+		if err != nil || again.Changed() {
+			t.Errorf("second pass over %s: %v\n%s", name, err, again.Diff())
+		}
+		out[name] = res.Out
+	}
+	t.Logf("%d files, %d rewritten", len(names), changed)
+	for _, err := range nixParse(t, need(t, "nix-instantiate"), out) {
+		t.Error(err)
+	}
+}
