@@ -7,8 +7,11 @@
 // sets, function parameters and their defaults, with, inherit and
 // inherit-from), and knows constant strings, paths, numbers, Booleans,
 // sets and lists of such, closures, the uptix module and its functions,
-// and a handful of builtins and lib functions (map, forEach, mapAttrs,
-// mapAttrsToList, genAttrs, import, toString, readFile, fromJSON, …).
+// and a handful of builtins and lib functions (map, forEach, concatMap,
+// imap0, imap1, mapAttrs, mapAttrs', mapAttrsToList, concatMapAttrs,
+// genAttrs, attrValues, import, toString, readFile, fromJSON,
+// importJSON, concatStringsSep, replaceStrings, …; a lib function is
+// known by its last name, as lib itself is a parameter).
 // Everything else is an unknown value that remembers what it depends on,
 // so that a call whose argument is not constant is reported with a reason
 // such as "argument depends on `config.acme.version`" and never with a
@@ -24,8 +27,9 @@
 // withs, the innermost one that has the name; a with of an unknown set,
 // such as lib, is passed over), `inherit (uptix) f;`, aliases of the
 // module or of a function bound in let, rec sets or sets, `x |> f` and
-// `f <| x`, and `map f list` style uses where f is a function (then the
-// call is FormMap and has one target per element).
+// `f <| x`, and `map f list` style uses where f is the function itself
+// or a lambda that returns it, as in `mapAttrs (_: uptix.dockerImage)
+// set` (then the call is FormMap and has one target per element).
 //
 // # What counts as constant
 //
@@ -33,10 +37,11 @@
 // evaluates them), interpolation and `+` of constants, names bound in
 // let, rec sets and attribute sets, function parameters' defaults (a
 // parameter with a default is taken to have it), `import ./file.nix` of
-// a file inside the tree whose value is constant, and the parameter of a
-// function mapped over a constant list or set with map, forEach,
-// mapAttrs, mapAttrsToList or genAttrs (the call then has one target
-// per element). A parameter of a function called directly, such as a
+// a file inside the tree whose value is constant (and readFile,
+// fromJSON, importJSON of such files), and the parameters of a function
+// mapped over a constant list or set by one of the mapping functions
+// above (the call inside then has one target per element), or of a
+// function written where it is applied, `(x: …) "a"`. A parameter of a function called directly, such as a
 // helper `mk = img: { image = uptix.dockerImage img; }`, is not constant:
 // the helper may be called from anywhere.
 //
