@@ -1,0 +1,1 @@
+{ name = "imported"; tag = "9"; }
