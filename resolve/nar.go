@@ -67,6 +67,11 @@ func (o NarHashOptions) HashTarball(r io.Reader) (*nixhash.Hash, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Read to the end so that gzip checks its CRC, as gunzip does for
+	// GNU tar.
+	if _, err := io.Copy(io.Discard, stream); err != nil {
+		return nil, fmt.Errorf("reading the end of the tarball: %w", err)
+	}
 	out, err := narStripRoot(root)
 	if err != nil {
 		return nil, err

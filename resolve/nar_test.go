@@ -179,6 +179,20 @@ func TestNarHashNotATarball(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "gzip") {
 		t.Fatalf("err = %v, want a gzip error", err)
 	}
+
+	// A damaged gzip trailer (CRC) is an error, as it is for gunzip.
+	data := narBuildTar(t, 0, true, nfile("d/x", "x"))
+	data[len(data)-8] ^= 0xff
+	if _, err := NarHashTarball(bytes.NewReader(data)); err == nil ||
+		!strings.Contains(err.Error(), "reading the end of the tarball: gzip: invalid checksum") {
+		t.Fatalf("err = %v, want a checksum error", err)
+	}
+	// A truncated download is an error.
+	data = narBuildTar(t, 0, true, nfile("d/x", narBigBody))
+	if _, err := NarHashTarball(bytes.NewReader(data[:len(data)/2])); err == nil ||
+		!strings.Contains(err.Error(), "unexpected EOF") {
+		t.Fatalf("err = %v, want unexpected EOF", err)
+	}
 }
 
 // BenchmarkNarHashTarball hashes an archive of 20,000 small files and a
