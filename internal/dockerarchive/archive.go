@@ -86,8 +86,12 @@ func checkManifest(img v1.Image, mf *v1.Manifest) error {
 	if mf.SchemaVersion == 1 {
 		return ErrSchema1
 	}
-	switch mf.Config.MediaType {
-	case types.DockerConfigJSON, types.OCIConfigJSON:
+	oci := mt == types.OCIManifestSchema1 || mt == "" && mf.Config.MediaType == types.OCIConfigJSON
+	switch {
+	case mf.Config.MediaType == types.OCIConfigJSON:
+	case mf.Config.MediaType == types.DockerConfigJSON && !oci:
+	case mf.Config.MediaType == types.DockerConfigJSON:
+		return fmt.Errorf("%w: Docker config media type in an OCI manifest", ErrMediaType)
 	default:
 		return fmt.Errorf("%w: config media type %q (an artifact)", ErrNotImage, mf.Config.MediaType)
 	}
@@ -101,8 +105,14 @@ func checkManifest(img v1.Image, mf *v1.Manifest) error {
 			return fmt.Errorf("layer %d (%s): %w", i, mt, ErrForeignLayer)
 		}
 		switch l.MediaType {
-		case types.DockerLayer, types.DockerUncompressedLayer, types.OCILayer,
-			types.OCIUncompressedLayer, types.OCILayerZStd:
+		case types.DockerLayer, types.DockerUncompressedLayer:
+			if oci {
+				return fmt.Errorf("%w: layer %d has Docker media type %q in an OCI manifest", ErrMediaType, i, mt)
+			}
+		case types.OCILayer, types.OCIUncompressedLayer, types.OCILayerZStd:
+			if !oci {
+				return fmt.Errorf("%w: layer %d has OCI media type %q in a Docker schema 2 manifest", ErrMediaType, i, mt)
+			}
 		default:
 			return fmt.Errorf("%w: layer %d has media type %q", ErrNotImage, i, mt)
 		}

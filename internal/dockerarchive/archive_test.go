@@ -226,6 +226,8 @@ func TestRefuse(t *testing.T) {
 		}, ErrEncrypted, "encrypted"},
 		{"artifact", func(im *testreg.Image) { im.ConfigMediaType = "application/vnd.cncf.helm.config.v1+json" }, ErrNotImage, "artifact"},
 		{"in-toto layer", func(im *testreg.Image) { im.Layers[0].MediaType = "application/vnd.in-toto+json" }, ErrNotImage, "in-toto"},
+		{"docker config in OCI", func(im *testreg.Image) { im.ConfigMediaType = types.DockerConfigJSON }, ErrMediaType, "OCI manifest"},
+		{"docker layer in OCI", func(im *testreg.Image) { im.Layers[0].MediaType = types.DockerLayer }, ErrMediaType, "Docker media type"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := *im

@@ -66,6 +66,7 @@ var (
 	ErrForeignLayer = errors.New("foreign (non-distributable) layers are not supported")
 	ErrEncrypted    = errors.New("encrypted layers are not supported")
 	ErrDigest       = errors.New("content does not match its digest")
+	ErrMediaType    = errors.New("media types that skopeo refuses")
 )
 
 // Hash returns the Nix SRI hash ("sha256-" and base64) of the

@@ -70,6 +70,17 @@ func bzip2Layer() testreg.Layer {
 	return testreg.Layer{Tar: tarball, Blob: blob, MediaType: types.DockerLayer}
 }
 
+// edited applies edit to im and recomputes its manifest.
+func edited(im *testreg.Image, edit func(*testreg.Image)) *testreg.Image {
+	if edit != nil {
+		edit(im)
+	}
+	if err := im.Seal(); err != nil {
+		panic(err)
+	}
+	return im
+}
+
 // trailing appends zero bytes after the gzip stream (some tools pad).
 func trailing(l testreg.Layer) testreg.Layer {
 	l.Blob = append(append([]byte(nil), l.Blob...), make([]byte, 100)...)
@@ -118,6 +129,14 @@ func fixtures() []fixture {
 		{name: "no-layers", push: pushImage("none", image(false)), final: "none:1"},
 		{name: "empty-blob", push: pushImage("emptyblob", image(true, testreg.Layer{MediaType: types.OCIUncompressedLayer}, layers(75, testreg.Gzip, true, 1)[0])), final: "eb:1"},
 		{name: "gzip-trailing-zeros", push: pushImage("trail", image(false, trailing(layers(80, testreg.GzipStdlib, false, 1)[0]))), final: "trail:1", skopeoFail: true},
+		{name: "docker-manifest-oci-config", push: pushImage("mix1", edited(image(false, layers(85, testreg.Gzip, false, 1)...),
+			func(im *testreg.Image) { im.ConfigMediaType = types.OCIConfigJSON })), final: "mix:1"},
+		{name: "docker-manifest-oci-layers", push: pushImage("mix2", edited(image(false, layers(86, testreg.Gzip, true, 1)...),
+			nil)), final: "mix:2", skopeoFail: true},
+		{name: "oci-manifest-docker-config", push: pushImage("mix3", edited(image(true, layers(87, testreg.Gzip, true, 1)...),
+			func(im *testreg.Image) { im.ConfigMediaType = types.DockerConfigJSON })), final: "mix:3", skopeoFail: true},
+		{name: "oci-manifest-docker-layers", push: pushImage("mix4", edited(image(true, layers(88, testreg.Gzip, false, 1)...),
+			nil)), final: "mix:4", skopeoFail: true},
 		{name: "single-layer", push: pushImage("one", image(true, layers(70, testreg.Gzip, true, 1)...)), final: "one:1"},
 		{name: "index-amd64", push: pushIndex("multi/oci", ix, 0), final: "multi/oci:latest", arch: "amd64"},
 		{name: "index-arm64", push: pushIndex("multi/oci", ix, 1), final: "multi/oci:latest", arch: "arm64"},
