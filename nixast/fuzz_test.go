@@ -2,6 +2,7 @@ package nixast
 
 import (
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -14,6 +15,12 @@ func FuzzParse(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
+		start := time.Now()
+		defer func() {
+			if d := time.Since(start); d > 2*time.Second {
+				t.Fatalf("took %v for %d bytes", d, len(src))
+			}
+		}()
 		file, err := ParseFile("fuzz.nix", src)
 		if file == nil || file.Expr == nil {
 			t.Fatal("ParseFile returned no tree")

@@ -1,6 +1,7 @@
 package nixast
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -70,14 +71,11 @@ func (p Position) String() string {
 
 // Position converts a byte offset into a Position. Offsets past the end
 // are clamped.
+// It is safe for concurrent use.
 func (f *File) Position(offset int) Position {
 	if f.lines == nil {
-		f.lines = append(f.lines, 0)
-		for i, c := range f.Src {
-			if c == '\n' {
-				f.lines = append(f.lines, i+1)
-			}
-		}
+		// Only files not made by ParseFile get here.
+		f.computeLines()
 	}
 	offset = max(0, min(offset, len(f.Src)))
 	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > offset }) - 1
@@ -145,6 +143,7 @@ func (l ErrorList) Err() error {
 // an ErrorList sorted by position.
 func ParseFile(filename string, src []byte) (*File, error) {
 	p := newParser(filename, src)
+	p.file.computeLines()
 	p.parseFile()
 	p.check()
 	p.errs.Sort()
@@ -175,4 +174,18 @@ func (f *File) Excerpt(offset int) string {
 	}
 	b.WriteString("^\n")
 	return b.String()
+}
+
+func (f *File) computeLines() {
+	lines := make([]int, 1, len(f.Src)/32+1)
+	src := f.Src
+	for off := 0; ; {
+		i := bytes.IndexByte(src[off:], '\n')
+		if i < 0 {
+			break
+		}
+		off += i + 1
+		lines = append(lines, off)
+	}
+	f.lines = lines
 }

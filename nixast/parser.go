@@ -17,6 +17,7 @@ type parser struct {
 
 	tok      tokKind
 	pos, end int // current token
+	prevEnd  int // end of the text consumed before the current token
 
 	depth      int
 	lastErrPos int
@@ -34,6 +35,7 @@ func newParser(filename string, src []byte) *parser {
 // next advances to the next token in the default lexer state, recording
 // the trivia it skips.
 func (p *parser) next() {
+	p.prevEnd = p.end
 	i := skipTrivia(p.src, p.end, p.recordTrivia)
 	p.pos = i
 	p.tok, p.end = scanToken(p.src, i)
@@ -372,7 +374,7 @@ func (p *parser) parseBindings(end tokKind) []Binding {
 			out = append(out, p.parseAttrDef(end))
 		default:
 			p.unexpected("attribute name or " + end.String())
-			if closes(p.tok) && p.tok != tSemi {
+			if p.tok == tRbrace || p.tok == tEOF || end == tIn && closes(p.tok) && p.tok != tSemi {
 				// Probably the end of an enclosing construct.
 				return out
 			}
@@ -417,24 +419,15 @@ func (p *parser) skipBinding(end tokKind) *Bad {
 	return &Bad{From: from, To: to, Raw: p.str[from:to]}
 }
 
-// lastEnd returns the end of the last consumed token: the start of the
-// trivia before the current token.
+// lastEnd returns the end of the text consumed before the current
+// token, but not before from.
 func (p *parser) lastEnd(from int) int {
-	i := p.pos
-	// Walk back over the trivia recorded just before the current token.
-	for k := len(p.file.Trivia) - 1; k >= 0; k-- {
-		t := p.file.Trivia[k]
-		if t.EOff != i || t.Off < from {
-			break
-		}
-		i = t.Off
-	}
-	return max(i, from)
+	return max(p.prevEnd, from)
 }
 
 func (p *parser) parseAttrDef(end tokKind) Binding {
 	d := &AttrDef{Eq: NoPos, Semi: NoPos}
-	d.Path = p.parseAttrPath()
+	d.Path = p.parseAttrPath("attribute name")
 	if d.Path == nil {
 		return p.skipBinding(end)
 	}
@@ -467,10 +460,10 @@ func (p *parser) parseAttrDef(end tokKind) Binding {
 
 // parseAttrPath parses a.b."c".${d}; it returns nil, having reported
 // the error, when no attribute name starts here.
-func (p *parser) parseAttrPath() *AttrPath {
+func (p *parser) parseAttrPath(what string) *AttrPath {
 	a := p.parseAttrName()
 	if a == nil {
-		p.unexpected("attribute name")
+		p.unexpected(what)
 		return nil
 	}
 	path := &AttrPath{Names: []AttrName{a}}
@@ -657,7 +650,7 @@ func (p *parser) parseBinary(minPrec int) Expr {
 		opPos := p.pos
 		p.next()
 		if prec == precHas {
-			path := p.parseAttrPath()
+			path := p.parseAttrPath("attribute name after `?`")
 			// `?` takes an attribute path, not an operand, so
 			// `a ? b ? c` chains to the left.
 			x = &HasAttr{X: x, Question: opPos, Path: path}
@@ -760,7 +753,7 @@ func (p *parser) parseSelect() Expr {
 	case tDot:
 		s := &Select{X: x, Dot: p.pos, Or: NoPos}
 		p.next()
-		s.Path = p.parseAttrPath()
+		s.Path = p.parseAttrPath("attribute name after `.`")
 		if s.Path != nil && p.tok == tOrKw {
 			s.Or = p.pos
 			p.next()
