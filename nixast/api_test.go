@@ -67,22 +67,22 @@ func TestErrors(t *testing.T) {
 
 func TestErrorMessages(t *testing.T) {
 	for src, want := range map[string]string{
-		"let a = 1 in a":       "1:11: unexpected `in`, expected `;` after binding",
-		"{ a = 1 }":            "1:9: unexpected `}`, expected `;` after binding",
-		"\"abc":                "1:5: unexpected end of file, expected `\"` to close the string started at 1:1",
-		"''abc":                "1:6: unexpected end of file, expected `''` to close the string started at 1:1",
-		"./a/":                 "1:4: path has a trailing slash",
-		"1 < 2 < 3":            "1:7: unexpected `<`",
-		"[ -1 ]":               "1:3: unexpected `-`, expected list element or `]`",
-		"x: x.if":              "1:6: unexpected `if`, expected attribute name after `.`",
-		"9223372036854775808":  "1:1: invalid integer '9223372036854775808'",
+		"let a = 1 in a":        "1:11: unexpected `in`, expected `;` after binding",
+		"{ a = 1 }":             "1:9: unexpected `}`, expected `;` after binding",
+		"\"abc":                 "1:5: unexpected end of file, expected `\"` to close the string started at 1:1",
+		"''abc":                 "1:6: unexpected end of file, expected `''` to close the string started at 1:1",
+		"./a/":                  "1:4: path has a trailing slash",
+		"1 < 2 < 3":             "1:7: unexpected `<`",
+		"[ -1 ]":                "1:3: unexpected `-`, expected list element or `]`",
+		"x: x.if":               "1:6: unexpected `if`, expected attribute name after `.`",
+		"9223372036854775808":   "1:1: invalid integer '9223372036854775808'",
 		"{ inherit \"${x}\"; }": "1:11: dynamic attributes not allowed in inherit",
-		"1 /* open":            "1:3: unterminated comment `/*`",
-		"if x then y":          "1:12: unexpected end of file, expected `else` after `then` branch",
-		"a |> b <| c":          "1:8: `|>` and `<|` cannot be mixed without parentheses",
-		"{ a, ... , b }: a":    "1:10: unexpected `,`, expected `}` after `...`",
-		"f x: x":               "1:4: unexpected `:`, expected end of file",
-		"%":                    "1:1: unexpected character `%`, expected expression",
+		"1 /* open":             "1:3: unterminated comment `/*`",
+		"if x then y":           "1:12: unexpected end of file, expected `else` after `then` branch",
+		"a |> b <| c":           "1:8: `|>` and `<|` cannot be mixed without parentheses",
+		"{ a, ... , b }: a":     "1:10: unexpected `,`, expected `}` after `...`",
+		"f x: x":                "1:4: unexpected `:`, expected end of file",
+		"%":                     "1:1: unexpected character `%`, expected expression",
 	} {
 		_, err := ParseFile("", []byte(src))
 		if err == nil {
@@ -98,17 +98,17 @@ func TestErrorMessages(t *testing.T) {
 
 func TestStringValues(t *testing.T) {
 	for src, want := range map[string]string{
-		`"a\nb\tc\rd\$e\\f\"g\qh"`:               "a\nb\tc\rd$e\\f\"g" + "qh",
-		`"$${x} \${y}"`:                          "$${x} ${y}",
-		"\"a\r\nb\rc\"":                          "a\nb\nc",
+		`"a\nb\tc\rd\$e\\f\"g\qh"`:              "a\nb\tc\rd$e\\f\"g" + "qh",
+		`"$${x} \${y}"`:                         "$${x} ${y}",
+		"\"a\r\nb\rc\"":                         "a\nb\nc",
 		"''\n    a\n      b\n    c\n  ''":       "a\n  b\nc\n",
-		"''\n  a ''${x} '''' ''\\n ''\\t\n  ''":  "a ${x} ''' \n\t\n",
-		"''  \n  x\n''":                          "x\n",
-		"''\n  ''\\ x\n    y''":                  " x\n  y",
-		"''\n\n  a\n\n  b''":                     "\na\n\nb",
-		"''a'b$c$'d''":                           "a'b$c$'d",
-		`""`:                                     "",
-		"''''":                                   "",
+		"''\n  a ''${x} '''' ''\\n ''\\t\n  ''": "a ${x} ''' \n\t\n",
+		"''  \n  x\n''":                         "x\n",
+		"''\n  ''\\ x\n    y''":                 " x\n  y",
+		"''\n\n  a\n\n  b''":                    "\na\n\nb",
+		"''a'b$c$'d''":                          "a'b$c$'d",
+		`""`:                                    "",
+		"''''":                                  "",
 	} {
 		f := mustParse(t, src)
 		s, ok := f.Expr.(*String)
