@@ -1,12 +1,12 @@
 package discover
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/uptix-dev/uptix/nixast"
@@ -289,21 +289,37 @@ func Source(filename string, src []byte) ([]Call, error) {
 
 // ParsedFile analyzes a file parsed already; see Source.
 func ParsedFile(f *nixast.File) []Call {
-	dir := filepath.Dir(f.Filename)
-	ld, lerr := newLoader(dir)
-	abs := ""
-	if lerr == nil {
-		abs = filepath.Join(ld.root, filepath.Base(f.Filename))
-	} else {
-		ld = &loader{files: map[string]*loadEntry{}}
+	return ParsedFileIn(filepath.Dir(f.Filename), f)
+}
+
+// ParsedFileIn analyzes a file parsed already whose imports may reach
+// anywhere inside root (f.Filename is a path to the file, absolute or
+// relative to the current directory; calls carry it as File).
+func ParsedFileIn(root string, f *nixast.File) []Call {
+	name := filepath.ToSlash(f.Filename)
+	ld, err := newLoader(root)
+	if err != nil {
+		// Without a readable root no import is followed.
+		return (&loader{files: map[string]*loadEntry{}}).analyzeFile(f, name, "")
 	}
-	return ld.analyzeFile(f, filepath.ToSlash(f.Filename), abs)
+	abs, err := filepath.Abs(f.Filename)
+	if err == nil {
+		if real, lerr := filepath.EvalSymlinks(abs); lerr == nil {
+			abs = real
+		}
+	}
+	return ld.analyzeFile(f, name, abs)
 }
 
 // mayCall reports whether src could hold a call at all: every way to
 // reach the module or its functions spells one of these words.
 func mayCall(src []byte) bool {
-	s := string(src)
-	return strings.Contains(s, "uptix") || strings.Contains(s, "ockerImage") ||
-		strings.Contains(s, "githubBranch") || strings.Contains(s, "githubRelease")
+	for _, w := range callWords {
+		if bytes.Contains(src, w) {
+			return true
+		}
+	}
+	return false
 }
+
+var callWords = [][]byte{[]byte("uptix"), []byte("ockerImage"), []byte("githubBranch"), []byte("githubRelease")}

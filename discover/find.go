@@ -218,8 +218,11 @@ func (fd *finder) walkBindings(bs []nixast.Binding, valEnv, outer *scope, inLet 
 // when it is mapped over constants, once per element.
 func (fd *finder) walkLambda(lam *nixast.Lambda, env *scope, b *bindCtx) {
 	lv := &lambdaV{lam: lam, env: env, fc: fd.fc}
-	insts := fd.pending[lam]
+	insts, inPlace := fd.pending[lam]
 	delete(fd.pending, lam)
+	if inPlace && len(insts) == 0 {
+		return // mapped over nothing: never called
+	}
 	if insts == nil && fd.pass == 2 {
 		insts = fd.inst[lam]
 	}
@@ -381,7 +384,7 @@ func (fd *finder) mapSite(site nixast.Node, m mapper, fnExpr, collExpr nixast.Ex
 
 	if lv, ok := fn.(*lambdaV); ok && collUnknown == nil {
 		if inline, ok := nixast.Unparen(fnExpr).(*nixast.Lambda); ok && inline == lv.lam {
-			fd.pending[lv.lam] = insts
+			fd.pending[lv.lam] = append([][]*thunk{}, insts...)
 		} else if fd.pass == 1 {
 			fd.inst[lv.lam] = append(fd.inst[lv.lam], insts...)
 		}
@@ -399,6 +402,9 @@ func (fd *finder) mapSite(site nixast.Node, m mapper, fnExpr, collExpr nixast.Ex
 	if collUnknown != nil {
 		fd.record(kind, site, fnExpr, collExpr, FormMap, nil, collUnknown, b)
 		return
+	}
+	if len(insts) == 0 {
+		return // mapped over nothing: no call happens
 	}
 	var args []*thunk
 	for _, in := range insts {

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/uptix-dev/uptix/nixast"
 )
 
 func writeFiles(t *testing.T, root string, files map[string]string) {
@@ -142,5 +144,31 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// ParsedFileIn follows imports anywhere in the given root.
+func TestParsedFileIn(t *testing.T) {
+	root := t.TempDir()
+	writeFiles(t, root, map[string]string{
+		"versions.nix": `{ db = "postgres:16"; }`,
+		"hosts/a.nix":  `{ uptix, ... }: uptix.dockerImage (import ../versions.nix).db`,
+	})
+	src, err := os.ReadFile(filepath.Join(root, "hosts", "a.nix"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := nixast.ParseFile(filepath.Join(root, "hosts", "a.nix"), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := ParsedFileIn(root, f)
+	if len(calls) != 1 || !slices.Equal(calls[0].Keys(), []string{"postgres:16"}) {
+		t.Fatalf("calls = %+v", calls)
+	}
+	// With the file's own directory as the root, the import leaves it.
+	calls = ParsedFile(f)
+	if len(calls) != 1 || !strings.Contains(calls[0].Unresolved, "outside the tree") {
+		t.Fatalf("calls = %+v", calls)
 	}
 }
