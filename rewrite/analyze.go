@@ -4,7 +4,7 @@ import (
 	"github.com/uptix-dev/uptix/nixast"
 )
 
-// A call is one uptix image call as the planner and the linter see it:
+// A call is one uptix call as the planner and the linter see it:
 // the expression's byte range and what discovery learned about it.
 type call struct {
 	kind       string   // "dockerImage", "pullDockerImage", "githubBranch", "githubRelease"
@@ -14,8 +14,8 @@ type call struct {
 	unresolved string   // why the argument is not constant; "" when it is
 }
 
-// context is where a call sits in the tree.
-type context struct {
+// place is where a call sits in the tree.
+type place struct {
 	node    nixast.Node   // the node spanning the call's range
 	apply   *nixast.Apply // node as a direct application; nil for pipes and function values
 	chain   []nixast.Node // ancestors, root first, node excluded
@@ -30,7 +30,7 @@ type context struct {
 }
 
 // locate finds the call's node and its ancestors.
-func locate(f *nixast.File, c call) (*context, bool) {
+func locate(f *nixast.File, c call) (*place, bool) {
 	var chain []nixast.Node
 	var found nixast.Node
 	var walk func(n nixast.Node) bool
@@ -56,7 +56,7 @@ func locate(f *nixast.File, c call) (*context, bool) {
 	if !walk(f.Expr) {
 		return nil, false
 	}
-	ctx := &context{node: found, chain: chain, defIdx: -1}
+	ctx := &place{node: found, chain: chain, defIdx: -1}
 	if c.form == "" || c.form == "apply" {
 		ctx.apply, _ = found.(*nixast.Apply)
 	}
@@ -69,8 +69,8 @@ func isExprNode(n nixast.Node) bool {
 	return ok
 }
 
-// fill derives the context fields from the chain.
-func (ctx *context) fill() {
+// fill derives the other fields from the chain.
+func (ctx *place) fill() {
 	for i := len(ctx.chain) - 1; i >= 0; i-- {
 		switch n := ctx.chain[i].(type) {
 		case *nixast.Interp:

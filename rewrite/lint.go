@@ -99,7 +99,7 @@ func lint(f *nixast.File, calls []call, locked func(string) bool) ([]Finding, er
 
 // checkSibling compares the image next to `imageFile = CALL`: it must be
 // there, and name the image the call fetches.
-func checkSibling(f *nixast.File, ctx *context, c call) string {
+func checkSibling(f *nixast.File, ctx *place, c call) string {
 	set, ok := ctx.holder.(*nixast.AttrSet)
 	if !ok {
 		return ""

@@ -93,7 +93,7 @@ func applyChecked(f *nixast.File, edits []Edit) ([]byte, error) {
 
 // migrateCall returns the edits for one call, or the message telling
 // what to change by hand.
-func migrateCall(f *nixast.File, ctx *context, inherits []*nixast.Inherit) ([]Edit, string) {
+func migrateCall(f *nixast.File, ctx *place, inherits []*nixast.Inherit) ([]Edit, string) {
 	arg := "its argument"
 	if ctx.apply != nil {
 		arg = shortText(f, ctx.apply.Arg)
@@ -195,7 +195,7 @@ func containsCall(n nixast.Node, calls []call) bool {
 func isRename(e Edit) bool { return e.New == "dockerImage" }
 
 // siteEdits builds the site of a direct `…image = CALL;` binding.
-func siteEdits(f *nixast.File, ctx *context) []Edit {
+func siteEdits(f *nixast.File, ctx *place) []Edit {
 	d := ctx.def
 	last := d.Path.Names[len(d.Path.Names)-1]
 	semiEnd := d.End()
@@ -220,7 +220,7 @@ func siteEdits(f *nixast.File, ctx *context) []Edit {
 // dockerImage). Any other bare use is left: the name that brought it
 // into scope would have to change too; the old name keeps working and
 // lint reports it.
-func renameCallee(f *nixast.File, ctx *context) []Edit {
+func renameCallee(f *nixast.File, ctx *place) []Edit {
 	var id *nixast.Ident
 	switch fn := nixast.Unparen(ctx.apply.Fun).(type) {
 	case *nixast.Select:
@@ -240,7 +240,7 @@ func renameCallee(f *nixast.File, ctx *context) []Edit {
 	return []Edit{{Start: id.Pos(), End: id.End(), New: "dockerImage"}}
 }
 
-func underWith(ctx *context) bool {
+func underWith(ctx *place) bool {
 	for _, n := range ctx.chain {
 		if _, ok := n.(*nixast.With); ok {
 			return true
@@ -347,7 +347,7 @@ func imageInherits(f *nixast.File) []*nixast.Inherit {
 // binding's set: one whose source names a binding the call lies in.
 // When the source is not a plain name or selection, every binding
 // below a let or a named set is suspect.
-func inheritedThrough(f *nixast.File, ctx *context, inherits []*nixast.Inherit) *nixast.Inherit {
+func inheritedThrough(f *nixast.File, ctx *place, inherits []*nixast.Inherit) *nixast.Inherit {
 	for _, in := range inherits {
 		root, ok := rootName(in.From)
 		for _, n := range ctx.chain[:ctx.defIdx] {
