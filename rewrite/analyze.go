@@ -56,12 +56,12 @@ func locate(f *nixast.File, c call) (*place, bool) {
 	if !walk(f.Expr) {
 		return nil, false
 	}
-	ctx := &place{node: found, chain: chain, defIdx: -1}
+	pl := &place{node: found, chain: chain, defIdx: -1}
 	if c.form == "" || c.form == "apply" {
-		ctx.apply, _ = found.(*nixast.Apply)
+		pl.apply, _ = found.(*nixast.Apply)
 	}
-	ctx.fill()
-	return ctx, true
+	pl.fill()
+	return pl, true
 }
 
 func isExprNode(n nixast.Node) bool {
@@ -70,39 +70,39 @@ func isExprNode(n nixast.Node) bool {
 }
 
 // fill derives the other fields from the chain.
-func (ctx *place) fill() {
-	for i := len(ctx.chain) - 1; i >= 0; i-- {
-		switch n := ctx.chain[i].(type) {
+func (pl *place) fill() {
+	for i := len(pl.chain) - 1; i >= 0; i-- {
+		switch n := pl.chain[i].(type) {
 		case *nixast.Interp:
-			if ctx.def == nil {
-				ctx.interp = true
+			if pl.def == nil {
+				pl.interp = true
 			}
 		case *nixast.Lambda:
-			if ctx.def == nil {
-				ctx.lambda = true
+			if pl.def == nil {
+				pl.lambda = true
 			}
 		case *nixast.AttrDef:
-			if ctx.def != nil {
+			if pl.def != nil {
 				continue
 			}
 			// The call must be in the value, not in an attribute name.
-			if n.Value == nil || n.Value.Pos() > ctx.node.Pos() || n.Value.End() < ctx.node.End() {
+			if n.Value == nil || n.Value.Pos() > pl.node.Pos() || n.Value.End() < pl.node.End() {
 				continue
 			}
-			ctx.def, ctx.defIdx = n, i
+			pl.def, pl.defIdx = n, i
 			if last := n.Path.Names[len(n.Path.Names)-1]; last != nil {
-				ctx.name, _ = nixast.StaticName(last)
+				pl.name, _ = nixast.StaticName(last)
 			}
-			ctx.direct = nixast.Unparen(n.Value) == ctx.node
+			pl.direct = nixast.Unparen(n.Value) == pl.node
 			if i > 0 {
-				ctx.holder = ctx.chain[i-1]
+				pl.holder = pl.chain[i-1]
 			}
 		}
 	}
-	if ctx.def != nil {
-		for _, n := range ctx.chain[ctx.defIdx+1:] {
+	if pl.def != nil {
+		for _, n := range pl.chain[pl.defIdx+1:] {
 			if _, ok := n.(*nixast.Paren); !ok {
-				ctx.wrapper = n
+				pl.wrapper = n
 				break
 			}
 		}

@@ -61,22 +61,22 @@ func lint(f *nixast.File, calls []call, locked func(string) bool) ([]Finding, er
 			add(RuleUnresolved, SeverityWarning, "the argument is not constant ("+c.unresolved+"); uptix cannot lock it")
 			continue
 		}
-		ctx, ok := locate(f, c)
+		pl, ok := locate(f, c)
 		if !ok {
 			return nil, fmt.Errorf("locating the call at %s", f.Position(c.pos))
 		}
 		image := c.kind == "dockerImage" || c.kind == "pullDockerImage"
 		arg := "its argument"
-		if ctx.apply != nil {
-			arg = shortText(f, ctx.apply.Arg)
+		if pl.apply != nil {
+			arg = shortText(f, pl.apply.Arg)
 		}
 		switch {
-		case image && ctx.interp:
+		case image && pl.interp:
 			add(RuleInString, SeverityError, "uptix."+c.kind+" inside a string gives a store path, not an image name; use "+arg+" there and imageFile = the call on the container")
-		case image && ctx.def != nil && ctx.name == "image":
+		case image && pl.def != nil && pl.name == "image":
 			add(RuleOldStyle, SeverityError, "uptix."+c.kind+" returns the image tarball now: bind the call to imageFile and set image = "+arg+" (uptix migrate)")
-		case image && ctx.def != nil && ctx.name == "imageFile" && ctx.direct:
-			if msg := checkSibling(f, ctx, c); msg != "" {
+		case image && pl.def != nil && pl.name == "imageFile" && pl.direct:
+			if msg := checkSibling(f, pl, c); msg != "" {
 				add(RuleImageMismatch, SeverityError, msg)
 			}
 		}
@@ -99,19 +99,19 @@ func lint(f *nixast.File, calls []call, locked func(string) bool) ([]Finding, er
 
 // checkSibling compares the image next to `imageFile = CALL`: it must be
 // there, and name the image the call fetches.
-func checkSibling(f *nixast.File, ctx *place, c call) string {
-	set, ok := ctx.holder.(*nixast.AttrSet)
+func checkSibling(f *nixast.File, pl *place, c call) string {
+	set, ok := pl.holder.(*nixast.AttrSet)
 	if !ok {
 		return ""
 	}
-	img := sibling(set, ctx.def, "image")
+	img := sibling(set, pl.def, "image")
 	if img == nil {
-		if hasSibling(set, ctx.def, "image") {
+		if hasSibling(set, pl.def, "image") {
 			return "" // inherited: cannot tell what it names
 		}
-		return "imageFile has no image next to it, so the container would pull the image from the registry; add image = " + shortText(f, ctx.apply.Arg)
+		return "imageFile has no image next to it, so the container would pull the image from the registry; add image = " + shortText(f, pl.apply.Arg)
 	}
-	if f.Text(img.Value) == f.Text(ctx.apply.Arg) {
+	if f.Text(img.Value) == f.Text(pl.apply.Arg) {
 		return ""
 	}
 	s, ok := nixast.Unparen(img.Value).(*nixast.String)

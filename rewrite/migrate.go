@@ -48,12 +48,12 @@ func plan(f *nixast.File, calls []call) (*Result, error) {
 		if c.pos == c.end {
 			continue // discovery could not place it; lint shows its reason
 		}
-		ctx, ok := locate(f, c)
+		pl, ok := locate(f, c)
 		if !ok {
 			return nil, fmt.Errorf("locating the call at %s", f.Position(c.pos))
 		}
-		edits, msg := migrateCall(f, ctx, inherits)
-		if msg == "" && ctx.apply != nil && containsCall(ctx.apply.Arg, calls) {
+		edits, msg := migrateCall(f, pl, inherits)
+		if msg == "" && pl.apply != nil && containsCall(pl.apply.Arg, calls) {
 			edits, msg = nil, "the argument holds another uptix call, which a copy into image would duplicate; rewrite by hand"
 		}
 		if msg != "" {
@@ -93,57 +93,57 @@ func applyChecked(f *nixast.File, edits []Edit) ([]byte, error) {
 
 // migrateCall returns the edits for one call, or the message telling
 // what to change by hand.
-func migrateCall(f *nixast.File, ctx *place, inherits []*nixast.Inherit) ([]Edit, string) {
+func migrateCall(f *nixast.File, pl *place, inherits []*nixast.Inherit) ([]Edit, string) {
 	arg := "its argument"
-	if ctx.apply != nil {
-		arg = shortText(f, ctx.apply.Arg)
+	if pl.apply != nil {
+		arg = shortText(f, pl.apply.Arg)
 	}
 	switch {
-	case isPipe(ctx.node) && ctx.apply == nil:
+	case isPipe(pl.node) && pl.apply == nil:
 		return nil, "the call is written with a pipe operator; by hand: bind it to imageFile instead of image, and set image to the reference"
-	case ctx.apply == nil:
+	case pl.apply == nil:
 		return nil, "uptix.dockerImage is used as a function value here (mapped or aliased), so its uses cannot be rewritten one by one; " +
 			"by hand: where a result is a container's image, give the container imageFile = <that value> and image = <its reference>"
-	case ctx.interp:
+	case pl.interp:
 		return nil, "the call is inside a string interpolation, where its value is a store path, not an image name; " +
 			"use the reference " + arg + " in the string, and give the container imageFile = uptix.dockerImage " + arg
-	case ctx.def == nil:
+	case pl.def == nil:
 		return nil, "the call is not the value of an attribute; where its value is a container's image, give the container imageFile = <this call> and image = " + arg
 	}
-	path := shortText(f, ctx.def.Path)
-	if ctx.name == "imageFile" {
+	path := shortText(f, pl.def.Path)
+	if pl.name == "imageFile" {
 		// New style already: only the old name may need changing.
-		return renameCallee(f, ctx), ""
+		return renameCallee(f, pl), ""
 	}
-	if ctx.name != "image" {
+	if pl.name != "image" {
 		what := "the call's value is bound to " + quote(path) + ", not to a container's image"
-		if ctx.lambda {
+		if pl.lambda {
 			what = "the call is inside a function bound to " + quote(path) + " (a helper)"
 		}
 		return nil, what + "; where its value is used as a container's image, set imageFile to it and image = " + arg
 	}
-	if !ctx.direct {
-		return nil, "the value of " + quote(path) + " is not just the call (" + describe(ctx.wrapper) + "); " +
+	if !pl.direct {
+		return nil, "the value of " + quote(path) + " is not just the call (" + describe(pl.wrapper) + "); " +
 			"by hand: bind that value to imageFile instead of image, and set image to the matching reference (" + arg + " for this call)"
 	}
-	switch ctx.holder.(type) {
+	switch pl.holder.(type) {
 	case *nixast.Let, *nixast.LegacyLet:
 		return nil, quote(path) + " is a let binding, not a container attribute; where the container takes it, " +
 			"set imageFile to this value and image = " + arg
 	}
-	set, ok := ctx.holder.(*nixast.AttrSet)
+	set, ok := pl.holder.(*nixast.AttrSet)
 	if !ok {
 		return nil, "the binding is not in an attribute set; set imageFile = <this call> and image = " + arg + " on the container by hand"
 	}
-	if _, ok := staticPath(ctx.def.Path.Names); !ok {
+	if _, ok := staticPath(pl.def.Path.Names); !ok {
 		return nil, "the attribute path " + quote(path) + " has a computed name, and Nix does not allow a second binding under it; " +
 			"by hand: write the container as `{ imageFile = <this call>; image = " + arg + "; }` under that name"
 	}
-	if hasSibling(set, ctx.def, "imageFile") {
+	if hasSibling(set, pl.def, "imageFile") {
 		return nil, "the set already has imageFile, so this " + quote(path) + " was left alone; " +
 			"keep one of the two: imageFile = <this call> with image = " + arg + ", or the existing imageFile"
 	}
-	if in := inheritedThrough(f, ctx, inherits); in != nil {
+	if in := inheritedThrough(f, pl, inherits); in != nil {
 		return nil, "the set is read through `" + shortText(f, in) + "` at " + lineCol(f, in.Pos()) +
 			", which would not carry imageFile; rewrite both by hand: imageFile = <this call>, image = " + arg +
 			", and inherit imageFile as well"
@@ -152,7 +152,7 @@ func migrateCall(f *nixast.File, ctx *place, inherits []*nixast.Inherit) ([]Edit
 		return nil, "this rec set uses image or imageFile as a variable, which the new binding would capture; " +
 			"by hand: set imageFile = <this call> and image = " + arg + " after renaming that variable"
 	}
-	return append(siteEdits(f, ctx), renameCallee(f, ctx)...), ""
+	return append(siteEdits(f, pl), renameCallee(f, pl)...), ""
 }
 
 // usesVariable reports whether any value in set refers to one of names
@@ -195,8 +195,8 @@ func containsCall(n nixast.Node, calls []call) bool {
 func isRename(e Edit) bool { return e.New == "dockerImage" }
 
 // siteEdits builds the site of a direct `…image = CALL;` binding.
-func siteEdits(f *nixast.File, ctx *place) []Edit {
-	d := ctx.def
+func siteEdits(f *nixast.File, pl *place) []Edit {
+	d := pl.def
 	last := d.Path.Names[len(d.Path.Names)-1]
 	semiEnd := d.End()
 	if d.Semi != nixast.NoPos {
@@ -209,7 +209,7 @@ func siteEdits(f *nixast.File, ctx *place) []Edit {
 		eq:         d.Eq,
 		valueStart: d.Value.Pos(),
 		semiEnd:    semiEnd,
-		arg:        f.Text(ctx.apply.Arg),
+		arg:        f.Text(pl.apply.Arg),
 	}
 	return s.edits(f.Src)
 }
@@ -220,16 +220,16 @@ func siteEdits(f *nixast.File, ctx *place) []Edit {
 // dockerImage). Any other bare use is left: the name that brought it
 // into scope would have to change too; the old name keeps working and
 // lint reports it.
-func renameCallee(f *nixast.File, ctx *place) []Edit {
+func renameCallee(f *nixast.File, pl *place) []Edit {
 	var id *nixast.Ident
-	switch fn := nixast.Unparen(ctx.apply.Fun).(type) {
+	switch fn := nixast.Unparen(pl.apply.Fun).(type) {
 	case *nixast.Select:
 		if fn.Default != nil || fn.Path == nil {
 			return nil
 		}
 		id, _ = fn.Path.Names[len(fn.Path.Names)-1].(*nixast.Ident)
 	case *nixast.Ident:
-		if !underWith(ctx) || bindsName(f, "pullDockerImage", "dockerImage") {
+		if !underWith(pl) || bindsName(f, "pullDockerImage", "dockerImage") {
 			return nil
 		}
 		id = fn
@@ -240,8 +240,8 @@ func renameCallee(f *nixast.File, ctx *place) []Edit {
 	return []Edit{{Start: id.Pos(), End: id.End(), New: "dockerImage"}}
 }
 
-func underWith(ctx *place) bool {
-	for _, n := range ctx.chain {
+func underWith(pl *place) bool {
+	for _, n := range pl.chain {
 		if _, ok := n.(*nixast.With); ok {
 			return true
 		}
@@ -347,10 +347,10 @@ func imageInherits(f *nixast.File) []*nixast.Inherit {
 // binding's set: one whose source names a binding the call lies in.
 // When the source is not a plain name or selection, every binding
 // below a let or a named set is suspect.
-func inheritedThrough(f *nixast.File, ctx *place, inherits []*nixast.Inherit) *nixast.Inherit {
+func inheritedThrough(f *nixast.File, pl *place, inherits []*nixast.Inherit) *nixast.Inherit {
 	for _, in := range inherits {
 		root, ok := rootName(in.From)
-		for _, n := range ctx.chain[:ctx.defIdx] {
+		for _, n := range pl.chain[:pl.defIdx] {
 			d, isDef := n.(*nixast.AttrDef)
 			if !isDef {
 				continue
