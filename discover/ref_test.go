@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/google/go-containerregistry/pkg/name"
 )
 
 // The forms of image-references.md (in ../shared/specs), each checked
@@ -74,6 +76,47 @@ func TestCheckImageRefInvalid(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("CheckImageRef(%q) = %q, want it to contain %q", tt.ref, err, tt.want)
+		}
+	}
+}
+
+// TestImageRefMeaning checks that go-containerregistry reads each valid
+// form of image-references.md as the table there says (it spells
+// docker.io as index.docker.io).
+func TestImageRefMeaning(t *testing.T) {
+	digest := "sha256:" + strings.Repeat("0123456789abcdef", 4)
+	for _, tt := range []struct{ ref, registry, repo, id string }{
+		{"postgres", "index.docker.io", "library/postgres", "latest"},
+		{"postgres:15", "index.docker.io", "library/postgres", "15"},
+		{"docker.io/postgres:15", "index.docker.io", "library/postgres", "15"},
+		{"docker.io/library/postgres:15", "index.docker.io", "library/postgres", "15"},
+		{"index.docker.io/library/nginx", "index.docker.io", "library/nginx", "latest"},
+		{"koenkk/zigbee2mqtt", "index.docker.io", "koenkk/zigbee2mqtt", "latest"},
+		{"myhost/app", "index.docker.io", "myhost/app", "latest"},
+		{"localhost/app", "localhost", "app", "latest"},
+		{"localhost:5000/app:dev", "localhost:5000", "app", "dev"},
+		{"registry.example.com:5000/team/app:1.0", "registry.example.com:5000", "team/app", "1.0"},
+		{"[::1]:5000/app", "[::1]:5000", "app", "latest"},
+		{"ghcr.io/owner/group/sub/image:v1", "ghcr.io", "owner/group/sub/image", "v1"},
+		{"minio/minio:RELEASE.2024-05-10T01-41-38Z", "index.docker.io", "minio/minio", "RELEASE.2024-05-10T01-41-38Z"},
+		{"redis:7-Alpine", "index.docker.io", "library/redis", "7-Alpine"},
+		{"gitea/act_runner:latest", "index.docker.io", "gitea/act_runner", "latest"},
+		{"some/img:v1_beta", "index.docker.io", "some/img", "v1_beta"},
+		{"alpine@" + digest, "index.docker.io", "library/alpine", digest},
+		{"alpine:3.19@" + digest, "index.docker.io", "library/alpine", digest},
+	} {
+		if err := CheckImageRef(tt.ref); err != nil {
+			t.Errorf("CheckImageRef(%q) = %v", tt.ref, err)
+			continue
+		}
+		ref, err := name.ParseReference(tt.ref)
+		if err != nil {
+			t.Errorf("name.ParseReference(%q) = %v", tt.ref, err)
+			continue
+		}
+		got := []string{ref.Context().RegistryStr(), ref.Context().RepositoryStr(), ref.Identifier()}
+		if want := []string{tt.registry, tt.repo, tt.id}; strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%q reads as %q, want %q", tt.ref, got, want)
 		}
 	}
 }
