@@ -31,15 +31,3 @@ func fromDiscover(c *discover.Call) call {
 		unresolved: c.Unresolved,
 	}
 }
-
-// MigrateFile plans the migration of one file: it parses src, finds the
-// uptix image calls and returns the edits (applied in Result.Out, which
-// has been parsed again) and the uses to change by hand. A file that
-// does not parse gives the parser's nixast.ErrorList.
-func MigrateFile(filename string, src []byte) (*Result, error) {
-	f, err := nixast.ParseFile(filename, src)
-	if err != nil {
-		return nil, err
-	}
-	return plan(f, findCalls(f))
-}

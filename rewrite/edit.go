@@ -13,6 +13,7 @@ type Edit struct {
 	New        string
 }
 
+// String shows the edit as [start,end)->"new", for messages and tests.
 func (e Edit) String() string {
 	return fmt.Sprintf("[%d,%d)->%q", e.Start, e.End, e.New)
 }

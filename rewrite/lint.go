@@ -38,18 +38,6 @@ func (f Finding) String() string {
 	return fmt.Sprintf("%s: %s: %s", f.Pos, f.Rule, f.Msg)
 }
 
-// LintFile checks the uptix calls of one file. locked reports whether
-// the lock has an entry for a key; with a nil locked the not-locked rule
-// is skipped. A file that does not parse gives the parser's
-// nixast.ErrorList.
-func LintFile(filename string, src []byte, locked func(key string) bool) ([]Finding, error) {
-	f, err := nixast.ParseFile(filename, src)
-	if err != nil {
-		return nil, err
-	}
-	return lint(f, findCalls(f), locked)
-}
-
 func lint(f *nixast.File, calls []call, locked func(string) bool) ([]Finding, error) {
 	var out []Finding
 	for _, c := range calls {

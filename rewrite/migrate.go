@@ -16,6 +16,7 @@ type Note struct {
 	Msg string
 }
 
+// String formats the note as file:line:col: message.
 func (n Note) String() string { return n.Pos.String() + ": " + n.Msg }
 
 // Result is the migration plan for one file.
