@@ -76,36 +76,49 @@ func Parse(filename string, data []byte) (*File, error) {
 	f := p.file(root)
 	if len(p.errs) > 0 {
 		sort.SliceStable(p.errs, func(i, j int) bool { return p.errs[i].Offset < p.errs[j].Offset })
+		if len(p.errs) > maxErrors {
+			more := len(p.errs) - maxErrors
+			last := *p.errs[maxErrors-1]
+			last.Msg = fmt.Sprintf("and %d more problems", more)
+			p.errs = append(p.errs[:maxErrors:maxErrors], &last)
+		}
 		return nil, p.errs
 	}
 	return f, nil
 }
+
+// maxErrors is how many problems Parse reports before it says how many
+// more there are.
+const maxErrors = 20
 
 // checker collects validation errors.
 type checker struct {
 	filename string
 	src      []byte
 	errs     ErrorList
+	lines    []int // offsets where lines start, computed on the first error
 }
 
 func (p *checker) errorf(off int, format string, args ...any) {
-	line, col := 1, 1
-	for _, c := range p.src[:off] {
-		if c == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
+	if p.lines == nil {
+		p.lines = []int{0}
+		for i, c := range p.src {
+			if c == '\n' {
+				p.lines = append(p.lines, i+1)
+			}
 		}
 	}
-	start := bytes.LastIndexByte(p.src[:off], '\n') + 1
-	end := bytes.IndexByte(p.src[off:], '\n')
-	if end < 0 {
-		end = len(p.src) - off
+	// The line holding off is the last one starting at or before it.
+	i := sort.SearchInts(p.lines, off+1) - 1
+	start := p.lines[i]
+	end := len(p.src)
+	if i+1 < len(p.lines) {
+		end = p.lines[i+1] - 1
 	}
 	p.errs = append(p.errs, &Error{
-		Filename: p.filename, Offset: off, Line: line, Column: col,
+		Filename: p.filename, Offset: off, Line: i + 1, Column: off - start + 1,
 		Msg:      fmt.Sprintf(format, args...),
-		LineText: strings.TrimSuffix(string(p.src[start:off+end]), "\r"),
+		LineText: strings.TrimSuffix(string(p.src[start:end]), "\r"),
 	})
 }
 
