@@ -136,6 +136,29 @@ func (g *GitHub) client() *http.Client {
 
 // do sends a GET request, retrying network errors and 5xx answers.
 func (g *GitHub) do(req *http.Request) (*http.Response, error) {
+	return g.doWith(g.client(), req)
+}
+
+// noAuthOnRedirect returns a copy of c that drops the Authorization
+// header when following redirects: the API's tarball redirects to a
+// download URL that carries its own short-lived token.
+func ghNoAuthOnRedirect(c *http.Client) *http.Client {
+	cc := *c
+	next := c.CheckRedirect
+	cc.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		req.Header.Del("Authorization")
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+	return &cc
+}
+
+func (g *GitHub) doWith(client *http.Client, req *http.Request) (*http.Response, error) {
 	attempts, wait := g.Attempts, g.RetryWait
 	if attempts <= 0 {
 		attempts = 3
@@ -144,7 +167,7 @@ func (g *GitHub) do(req *http.Request) (*http.Response, error) {
 		wait = time.Second
 	}
 	for i := 1; ; i++ {
-		resp, err := g.client().Do(req.Clone(req.Context()))
+		resp, err := client.Do(req.Clone(req.Context()))
 		retry := err != nil || resp.StatusCode >= 500
 		if !retry || i == attempts || req.Context().Err() != nil {
 			return resp, err
@@ -356,6 +379,15 @@ func (g *GitHub) redactString(s string) string {
 }
 
 func (g *GitHub) redact(err error) error {
+	// Redirects to codeload carry a short-lived token in the query.
+	if ue, ok := err.(*url.Error); ok {
+		if u, perr := url.Parse(ue.URL); perr == nil && u.RawQuery != "" {
+			u.RawQuery = ""
+			c := *ue
+			c.URL = u.String()
+			err = &c
+		}
+	}
 	if g.Token == "" || !strings.Contains(err.Error(), g.Token) {
 		return err
 	}
@@ -388,17 +420,40 @@ func (g *GitHub) archiveURL(owner, repo, rev string) string {
 }
 
 // HashArchive downloads the archive fetchFromGitHub fetches for rev and
-// returns the NAR hash of what fetchzip unpacks from it.
+// returns the NAR hash of what fetchzip unpacks from it. When the
+// archive is not found and a token is set, it tries the API's tarball
+// of rev instead (private repositories, fetched by fetchFromGitHub with
+// private = true): its top directory is named differently, which
+// fetchzip strips, so the hash is the same.
 func (g *GitHub) HashArchive(ctx context.Context, owner, repo, rev string) (*nixhash.Hash, error) {
 	u := g.archiveURL(owner, repo, rev)
+	h, err := g.hashURL(ctx, owner, repo, u, false)
+	if errors.Is(err, ErrGitHubNotFound) && g.Token != "" {
+		api := g.apiBase() + ghRepoPath(owner, repo) + "/tarball/" + ghEscapeRef(rev)
+		h, err = g.hashURL(ctx, owner, repo, api, true)
+		if errors.Is(err, ErrGitHubNotFound) {
+			return nil, fmt.Errorf("downloading %q, or the API's tarball: %w", u, ErrGitHubNotFound)
+		}
+	}
+	return h, err
+}
+
+// hashURL downloads a tarball and hashes it; auth sends the token.
+func (g *GitHub) hashURL(ctx context.Context, owner, repo, u string, auth bool) (*nixhash.Hash, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
 		return nil, fmt.Errorf("building archive request: %w", err)
 	}
 	req.Header.Set("User-Agent", "uptix")
-	resp, err := g.do(req)
+	client := g.client()
+	if auth {
+		req.Header.Set("Accept", "application/vnd.github+json")
+		req.Header.Set("Authorization", "Bearer "+g.Token)
+		client = ghNoAuthOnRedirect(client)
+	}
+	resp, err := g.doWith(client, req)
 	if err != nil {
-		return nil, fmt.Errorf("downloading %q: %w", u, err)
+		return nil, fmt.Errorf("downloading %q: %w", u, g.redact(err))
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusNotFound {
@@ -413,7 +468,7 @@ func (g *GitHub) HashArchive(ctx context.Context, owner, repo, rev string) (*nix
 	}
 	h, err := g.Nar.HashTarball(body)
 	if err != nil {
-		return nil, fmt.Errorf("hashing %q: %w", u, err)
+		return nil, fmt.Errorf("hashing %q: %w", u, g.redact(err))
 	}
 	return h, nil
 }

@@ -25,6 +25,8 @@ type ghFake struct {
 	releases map[string][]ghFakeRelease       // "owner/repo", newest first
 	tags     map[string][]string              // "owner/repo"
 	archives map[string][]byte                // "owner/repo/rev"
+	private  map[string]bool                  // "owner/repo": no public archive
+	codeload string                           // where API tarballs redirect; "" = here
 	limit    func(w http.ResponseWriter) bool // answers instead when true
 	log      []ghFakeRequest
 }
@@ -53,6 +55,7 @@ func newGHFake(t *testing.T, token string) *ghFake {
 		releases: map[string][]ghFakeRelease{},
 		tags:     map[string][]string{},
 		archives: map[string][]byte{},
+		private:  map[string]bool{},
 	}
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	t.Cleanup(f.srv.Close)
@@ -111,6 +114,10 @@ func (f *ghFake) serve(w http.ResponseWriter, r *http.Request) {
 	parts := strings.SplitN(strings.TrimPrefix(r.URL.Path, "/"), "/", 4)
 	if len(parts) == 4 && parts[2] == "archive" && strings.HasSuffix(parts[3], ".tar.gz") {
 		rev := strings.TrimSuffix(parts[3], ".tar.gz")
+		if f.private[parts[0]+"/"+parts[1]] {
+			http.NotFound(w, r)
+			return
+		}
 		http.Redirect(w, r, "/codeload/"+parts[0]+"/"+parts[1]+"/tar.gz/"+rev, http.StatusFound)
 		return
 	}
@@ -152,6 +159,18 @@ func (f *ghFake) serveAPI(w http.ResponseWriter, r *http.Request, path string) {
 			},
 			"protected": false,
 		})
+	case strings.HasPrefix(sub, "tarball/"):
+		// The API redirects to codeload with a short-lived token.
+		rev := strings.TrimPrefix(sub, "tarball/")
+		if _, ok := f.archives[repo+"/"+rev]; !ok {
+			ghAPINotFound(w)
+			return
+		}
+		base := f.codeload
+		if base == "" {
+			base = f.srv.URL
+		}
+		http.Redirect(w, r, base+"/codeload/"+repo+"/tar.gz/"+rev+"?token=GHSAT0shortlived", http.StatusFound)
 	case sub == "releases/latest":
 		// GitHub's latest release: the newest that is neither a draft
 		// nor a pre-release.

@@ -313,6 +313,61 @@ func TestGitHubRateLimit(t *testing.T) {
 	}
 }
 
+func TestGitHubPrivateArchive(t *testing.T) {
+	f := newGHFake(t, ghTestToken)
+	f.repos["o/private"] = true
+	f.private["o/private"] = true
+	f.branches["o/private:main"] = ghFakeCommit{sha: ghTestSHA, message: "m", author: ghAuthorDate}
+	// The API's tarball names its top directory OWNER-REPO-SHORTSHA.
+	f.archives["o/private/"+ghTestSHA] = narBuildTar(t, 0, true,
+		nfile("o-private-b28012d/README", "private\n"), nmode("o-private-b28012d/run", "#!/bin/sh\n", 0o755))
+	public := narBuildTar(t, 0, true,
+		nfile("private-"+ghTestSHA+"/README", "private\n"), nmode("private-"+ghTestSHA+"/run", "#!/bin/sh\n", 0o755))
+	want, err := NarHashTarball(bytes.NewReader(public))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	res, err := f.client().Branch(context.Background(), "o", "private", "main")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.SRI() != want.Format(nixhash.SRI, true) {
+		t.Errorf("hash %s, want %s as for the public archive", res.SRI(), want.Format(nixhash.SRI, true))
+	}
+	wantPaths := []string{
+		"/api/v3/repos/o/private/branches/main",
+		"/o/private/archive/" + ghTestSHA + ".tar.gz",
+		"/api/v3/repos/o/private/tarball/" + ghTestSHA,
+		"/codeload/o/private/tar.gz/" + ghTestSHA,
+	}
+	reqs := f.requests()
+	if got := ghPaths(reqs); !reflect.DeepEqual(got, wantPaths) {
+		t.Fatalf("requests %q, want %q", got, wantPaths)
+	}
+	if reqs[2].auth != "Bearer "+ghTestToken || reqs[1].auth != "" || reqs[3].auth != "" {
+		t.Errorf("Authorization sent: archive %q, API tarball %q, codeload %q", reqs[1].auth, reqs[2].auth, reqs[3].auth)
+	}
+
+	// Without a token there is no fallback.
+	gh := f.client()
+	gh.Token = ""
+	f.token = ""
+	_, err = gh.HashArchive(context.Background(), "o", "private", ghTestSHA)
+	if !errors.Is(err, ErrGitHubNotFound) || strings.Contains(err.Error(), "tarball") {
+		t.Errorf("err = %v, want the archive not found", err)
+	}
+
+	// A failing redirect target does not show the short-lived token.
+	f.token = ghTestToken
+	f.codeload = "http://127.0.0.1:1"
+	_, err = f.client().HashArchive(context.Background(), "o", "private", ghTestSHA)
+	if err == nil || strings.Contains(err.Error(), "GHSAT0shortlived") || !strings.Contains(err.Error(), "127.0.0.1:1/codeload/") {
+		t.Errorf("err = %v, want a connection error without the redirect's token", err)
+	}
+	ghCheckNoToken(t, err)
+}
+
 func TestGitHubRetries(t *testing.T) {
 	f := newGHFake(t, "")
 	f.repos["o/r"] = true
