@@ -162,9 +162,10 @@ func TestFaults(t *testing.T) {
 			return rq.Kind == testreg.KindBlob && rq.Ref == im.Layers[1].Digest().String()
 		}})
 		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		_, err := Hash(ctx, remoteImage(t, src, d), "faulty", "x",
+		_, err := Hash(ctx, remoteImage(t, src, d), "faulty", "x", WithVerifiedBlobs(),
 			WithRanger(RemoteRanger(mustRepo(t, src), http.DefaultTransport)))
 		cancel()
+		t.Logf("fault %d: %v", tc.kind, err)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "layer 1") {
 			t.Errorf("fault %d: error %v, want one naming layer 1 and %q", tc.kind, err, tc.want)
 		}
@@ -175,6 +176,7 @@ func TestFaults(t *testing.T) {
 	// by our own check too.
 	bad := &fakeImage{im: im, damage: true}
 	_, err := Hash(context.Background(), bad, "x", "y")
+	t.Logf("damaged in-memory layer: %v", err)
 	if !errors.Is(err, ErrDigest) {
 		t.Errorf("damaged in-memory layer: %v, want ErrDigest", err)
 	}

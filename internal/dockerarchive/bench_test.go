@@ -167,7 +167,7 @@ func benchHash(t *testing.T) {
 	ref := os.Getenv("UPTIX_BENCH_REF")
 	i := strings.LastIndex(ref, "@")
 	img := remoteImageRef(t, ref)
-	h, err := Hash(context.Background(), img, "bench", "latest",
+	h, err := Hash(context.Background(), img, "bench", "latest", WithVerifiedBlobs(),
 		WithRanger(RemoteRanger(mustRepo(t, ref[:i]), http.DefaultTransport)))
 	if err != nil {
 		t.Fatal(err)

@@ -32,6 +32,7 @@ type options struct {
 	progress  func(n int64)
 	ranger    Ranger
 	noPredict bool
+	verified  bool
 }
 
 // WithProgress calls fn with the number of compressed layer bytes just
@@ -45,6 +46,14 @@ func WithProgress(fn func(n int64)) Option {
 // read twice (once to measure it, once to hash it).
 func WithRanger(r Ranger) Option {
 	return func(o *options) { o.ranger = r }
+}
+
+// WithVerifiedBlobs skips our own SHA-256 check of compressed blobs
+// when the image's layers check their digests themselves, as those of
+// go-containerregistry's remote.Image do (saving one pass over the
+// data). Sizes are still checked.
+func WithVerifiedBlobs() Option {
+	return func(o *options) { o.verified = true }
 }
 
 // withoutPrediction makes Hash measure every compressed layer first

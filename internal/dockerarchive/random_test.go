@@ -64,7 +64,7 @@ func TestRandomImagesAgainstSkopeo(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareArchives(t, got.Bytes(), want)
-			h, err := Hash(ctx, img, name, tag, WithRanger(RemoteRanger(mustRepo(t, src), http.DefaultTransport)))
+			h, err := Hash(ctx, img, name, tag, WithVerifiedBlobs(), WithRanger(RemoteRanger(mustRepo(t, src), http.DefaultTransport)))
 			if err != nil {
 				t.Fatal(err)
 			}
