@@ -32,8 +32,10 @@ type GitHub struct {
 	// ArchiveBase is the web root serving OWNER/REPO/archive/REV.tar.gz
 	// and OWNER/REPO.git; "" means DefaultGitHubArchiveBase.
 	ArchiveBase string
-	// Token is sent as a bearer token on every API call (never to
-	// ArchiveBase). It never appears in errors.
+	// Token is sent as a bearer token on every API call, including the
+	// API tarball used for private repositories, and never to
+	// ArchiveBase or to where the API redirects. It never appears in
+	// errors or in the client's String.
 	Token string
 	// HTTP is the client to use; nil means http.DefaultClient.
 	HTTP *http.Client
