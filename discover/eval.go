@@ -381,18 +381,13 @@ func (ev *evaluator) evalSelect(e *nixast.Select, env *scope, fc *fileCtx) value
 			}
 		}
 		v = next
-		if u, ok := v.(*unknown); ok && e.Default != nil && u.path != "" {
-			// `x.a or d` where x is unknown: either could be the value,
-			// unless the default is what it must be anyway.
-			if _, isMod := ev.eval(e.Default, env, fc).(*moduleV); isMod && strings.HasSuffix(u.path, ".uptix") {
-				return &moduleV{}
-			}
-		}
 	}
 	if _, ok := v.(*unknown); ok && endsInModuleArgs(e.Path) {
 		return &moduleV{}
 	}
 	if u, ok := v.(*unknown); ok && e.Default != nil {
+		// `x.a or d` where x is unknown: either could be the value,
+		// unless both stand for the module (`args.uptix or uptix`).
 		d := ev.eval(e.Default, env, fc)
 		if _, isMod := d.(*moduleV); isMod && strings.HasSuffix(u.path, ".uptix") {
 			return d
