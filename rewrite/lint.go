@@ -99,18 +99,20 @@ func checkSibling(f *nixast.File, pl *place, c call) string {
 		}
 		return "imageFile has no image next to it, so the container would pull the image from the registry; add image = " + shortText(f, pl.apply.Arg)
 	}
-	if f.Text(img.Value) == f.Text(pl.apply.Arg) {
+	s, isStr := nixast.Unparen(img.Value).(*nixast.String)
+	v, isConst := "", false
+	if isStr {
+		v, isConst = s.ConstValue()
+	}
+	if !isConst || len(c.keys) != 1 {
+		return "" // the same expression as the argument, or not knowable
+	}
+	want := imageName(c.keys[0])
+	if sameImage(v, want) {
 		return ""
 	}
-	s, ok := nixast.Unparen(img.Value).(*nixast.String)
-	if !ok || len(c.keys) != 1 {
-		return "" // not a constant: cannot tell
-	}
-	v, ok := s.ConstValue()
-	if !ok || sameImage(v, c.keys[0]) {
-		return ""
-	}
-	return fmt.Sprintf("image is %q but imageFile holds %q, so the container would pull %q from the registry; set image = %q", v, c.keys[0], v, c.keys[0])
+	return fmt.Sprintf("image is %q but the tarball of %q is tagged %q, so the container would pull %q from the registry; set image = %q",
+		v, c.keys[0], want, v, want)
 }
 
 // sibling returns the binding of prefix.name next to def in set.

@@ -53,7 +53,7 @@ func plan(f *nixast.File, calls []call) (*Result, error) {
 		if !ok {
 			return nil, fmt.Errorf("locating the call at %s", f.Position(c.pos))
 		}
-		edits, msg := migrateCall(f, pl, inherits)
+		edits, msg := migrateCall(f, pl, c.keys, inherits)
 		if msg == "" && pl.apply != nil && containsCall(pl.apply.Arg, calls) {
 			edits, msg = nil, "the argument holds another uptix call, which a copy into image would duplicate; rewrite by hand"
 		}
@@ -94,7 +94,7 @@ func applyChecked(f *nixast.File, edits []Edit) ([]byte, error) {
 
 // migrateCall returns the edits for one call, or the message telling
 // what to change by hand.
-func migrateCall(f *nixast.File, pl *place, inherits []*nixast.Inherit) ([]Edit, string) {
+func migrateCall(f *nixast.File, pl *place, keys []string, inherits []*nixast.Inherit) ([]Edit, string) {
 	arg := "its argument"
 	if pl.apply != nil {
 		arg = shortText(f, pl.apply.Arg)
@@ -153,8 +153,43 @@ func migrateCall(f *nixast.File, pl *place, inherits []*nixast.Inherit) ([]Edit,
 		return nil, "this rec set uses image or imageFile as a variable, which the new binding would capture; " +
 			"by hand: set imageFile = <this call> and image = " + arg + " after renaming that variable"
 	}
-	return append(siteEdits(f, pl), renameCallee(f, pl)...), ""
+	image, msg := imageText(f, pl, keys)
+	if msg != "" {
+		return nil, msg
+	}
+	return append(siteEdits(f, pl, image), renameCallee(f, pl)...), ""
 }
+
+// imageText returns the text for the new `image` binding: the call's
+// argument as written, except for references with a digest, whose
+// tarball is tagged differently (see imageName). A literal then gets the
+// tag as a literal; anything else is left to do by hand.
+func imageText(f *nixast.File, pl *place, keys []string) (string, string) {
+	arg := f.Text(pl.apply.Arg)
+	if s, ok := nixast.Unparen(pl.apply.Arg).(*nixast.String); ok {
+		if v, ok := s.ConstValue(); ok {
+			if !strings.Contains(v, "@") {
+				return arg, ""
+			}
+			return nixString(imageName(v)), ""
+		}
+	}
+	for _, k := range keys {
+		if strings.Contains(k, "@") {
+			return "", "the reference " + quoted(k) + " has a digest, so its tarball is tagged " + quoted(imageName(k)) +
+				"; by hand: bind the call to imageFile and set image = " + quoted(imageName(k))
+		}
+	}
+	return arg, ""
+}
+
+// nixString writes s as a Nix string literal.
+func nixString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "${", `\${`)
+	return `"` + r.Replace(s) + `"`
+}
+
+func quoted(s string) string { return `"` + s + `"` }
 
 // usesVariable reports whether any value in set refers to one of names
 // as a variable.
@@ -196,7 +231,7 @@ func containsCall(n nixast.Node, calls []call) bool {
 func isRename(e Edit) bool { return e.New == "dockerImage" }
 
 // siteEdits builds the site of a direct `…image = CALL;` binding.
-func siteEdits(f *nixast.File, pl *place) []Edit {
+func siteEdits(f *nixast.File, pl *place, image string) []Edit {
 	d := pl.def
 	last := d.Path.Names[len(d.Path.Names)-1]
 	semiEnd := d.End()
@@ -210,7 +245,7 @@ func siteEdits(f *nixast.File, pl *place) []Edit {
 		eq:         d.Eq,
 		valueStart: d.Value.Pos(),
 		semiEnd:    semiEnd,
-		arg:        f.Text(pl.apply.Arg),
+		arg:        image,
 	}
 	return s.edits(f.Src)
 }

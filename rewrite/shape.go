@@ -12,7 +12,7 @@ type site struct {
 	eq         int    // offset of `=`
 	valueStart int    // first byte of the value expression
 	semiEnd    int    // offset just after the closing `;`
-	arg        string // the call's argument, as written
+	arg        string // the text of the new image value
 }
 
 // edits returns the two edits that turn the binding into

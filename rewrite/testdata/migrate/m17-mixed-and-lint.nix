@@ -15,6 +15,14 @@
       imageFile = uptix.dockerImage "acme/not-in-lock:1.0";  # want lint not-locked
       image = "acme/not-in-lock:1.0";
     };
+    digest = {
+      imageFile = uptix.dockerImage "alpine@sha256:37f3d2ad8ee5a5046be490b025f6b2c585c59ff1475176241e15bde91c1ee3a7";  # want lint image-mismatch
+      image = "alpine@sha256:37f3d2ad8ee5a5046be490b025f6b2c585c59ff1475176241e15bde91c1ee3a7";
+    };
+    digestTagged = {
+      imageFile = uptix.dockerImage "alpine@sha256:37f3d2ad8ee5a5046be490b025f6b2c585c59ff1475176241e15bde91c1ee3a7";
+      image = "alpine:sha256-37f3d2ad8ee5";
+    };
     computed = {
       imageFile = uptix.dockerImage "acme/app:${config.acme.tag}";  # want lint unresolved
       image = "acme/app:${config.acme.tag}";
