@@ -155,7 +155,7 @@ func TestFaults(t *testing.T) {
 		want string
 	}{
 		{testreg.Truncate, "unexpected EOF"},
-		{testreg.Corrupt, "sha256"},
+		{testreg.Corrupt, "checksum"},
 	} {
 		r.ClearFaults()
 		r.Inject(testreg.Fault{Kind: tc.kind, Match: func(rq testreg.Request) bool {

@@ -58,6 +58,7 @@ type blob struct {
 	head    []byte // the first bytes, for size prediction
 	rc      io.ReadCloser
 	raw     io.Reader // the checked compressed stream
+	cr      *checkedReader
 	r       io.Reader // decompressed
 	closer  func()
 	ctx     context.Context
@@ -100,7 +101,7 @@ func (a *archive) open(desc v1.Descriptor) (*blob, error) {
 		}
 		return nil, err
 	}
-	b := &blob{format: detect(head), head: append([]byte(nil), head...), rc: rc, raw: br, ctx: a.ctx, unwatch: unwatch}
+	b := &blob{format: detect(head), head: append([]byte(nil), head...), rc: rc, raw: br, cr: cr, ctx: a.ctx, unwatch: unwatch}
 	switch b.format {
 	case plain:
 		b.r = br
@@ -319,8 +320,16 @@ func (b *blob) explain(err error) error {
 	if errors.Is(err, ErrDigest) {
 		return err
 	}
-	if _, derr := io.Copy(io.Discard, b.raw); derr != nil && errors.Is(derr, ErrDigest) {
-		return derr
+	if errors.Is(err, io.ErrUnexpectedEOF) && b.cr.n < b.cr.want.Size {
+		return fmt.Errorf("reading blob %s: it ended after %d of %d bytes: %w", b.cr.want.Digest, b.cr.n, b.cr.want.Size, err)
+	}
+	if _, derr := io.Copy(io.Discard, b.raw); derr != nil {
+		if errors.Is(derr, ErrDigest) {
+			return derr
+		}
+		if derr.Error() != err.Error() {
+			return fmt.Errorf("decompressing %s: %v; reading the rest of the blob: %w", b.format, err, derr)
+		}
 	}
 	return fmt.Errorf("decompressing %s: %w", b.format, err)
 }
