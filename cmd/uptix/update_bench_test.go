@@ -61,6 +61,7 @@ func benchUpdate(b *testing.B, n, changed int) {
 	b.ReportMetric(float64(c.ManifestHEAD)/runs, "manifestHEAD/op")
 	b.ReportMetric(float64(c.ManifestGET)/runs, "manifestGET/op")
 	b.ReportMetric(float64(c.BlobGET)/runs, "blobGET/op")
+	b.ReportMetric(float64(c.BlobRangeGET)/runs, "blobRangeGET/op")
 }
 
 // BenchmarkUpdate50Unchanged: 50 locked images, none changed.
