@@ -49,10 +49,15 @@ type Resolver struct {
 	// UserAgent is sent with every request (default "uptix").
 	UserAgent string
 
-	once  sync.Once
-	rt    *registryTransport
-	mu    sync.Mutex
-	cache map[string]*hashEntry
+	once sync.Once
+	rt   *registryTransport
+	// puller keeps one authenticated transport per repository, so that
+	// look-ups of one repository ping and fetch tokens once.
+	pullerOnce sync.Once
+	puller     *remote.Puller
+	rangers    sync.Map // repository -> authenticated http.RoundTripper
+	mu         sync.Mutex
+	cache      map[string]*hashEntry
 }
 
 // ImageResult is what an image reference resolved to.
@@ -546,12 +551,23 @@ func (r *Resolver) keychain() authn.Keychain {
 }
 
 func (r *Resolver) remoteOptions(ctx context.Context) []remote.Option {
+	r.pullerOnce.Do(func() {
+		// NewPuller fails only on conflicting options, which these are not;
+		// without a puller each call authenticates on its own.
+		r.puller, _ = remote.NewPuller(r.baseOptions()...)
+	})
+	if r.puller == nil {
+		return append(r.baseOptions(), remote.WithContext(ctx))
+	}
+	return []remote.Option{remote.Reuse(r.puller), remote.WithContext(ctx)}
+}
+
+func (r *Resolver) baseOptions() []remote.Option {
 	ua := r.UserAgent
 	if ua == "" {
 		ua = "uptix"
 	}
 	return []remote.Option{
-		remote.WithContext(ctx),
 		remote.WithAuthFromKeychain(r.keychain()),
 		remote.WithTransport(r.transport()),
 		remote.WithUserAgent(ua),

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"context"
+	"net/http"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
@@ -28,8 +29,20 @@ func (r *Resolver) hashArchive(ctx context.Context, ref ImageRef, repo name.Repo
 }
 
 // authTransport returns a transport that authenticates to repo's
-// registry with pull scope.
-func (r *Resolver) authTransport(ctx context.Context, repo name.Repository) (*transport.Wrapper, error) {
+// registry with pull scope, made once per repository.
+func (r *Resolver) authTransport(ctx context.Context, repo name.Repository) (http.RoundTripper, error) {
+	if rt, ok := r.rangers.Load(repo.String()); ok {
+		return rt.(http.RoundTripper), nil
+	}
+	rt, err := r.newAuthTransport(ctx, repo)
+	if err != nil {
+		return nil, err
+	}
+	r.rangers.Store(repo.String(), rt)
+	return rt, nil
+}
+
+func (r *Resolver) newAuthTransport(ctx context.Context, repo name.Repository) (http.RoundTripper, error) {
 	auth, err := authn.Resolve(ctx, r.keychain(), repo)
 	if err != nil {
 		return nil, err
@@ -38,6 +51,5 @@ func (r *Resolver) authTransport(ctx context.Context, repo name.Repository) (*tr
 	if err != nil {
 		return nil, err
 	}
-	w, _ := rt.(*transport.Wrapper)
-	return w, nil
+	return rt, nil
 }

@@ -536,3 +536,24 @@ func TestTLSVerification(t *testing.T) {
 		t.Fatalf("insecure registry: %q, %v", got, err)
 	}
 }
+
+// TestAuthenticatesOncePerRepository: one look-up and a two-platform
+// resolution of one repository ping the registry at most twice (the
+// look-ups share one transport, the blob-tail reads another), where
+// authenticating per call would ping six times.
+func TestAuthenticatesOncePerRepository(t *testing.T) {
+	reg := testreg.Start(t)
+	multiFixture(t, reg, "multi", "v3", true)
+	reg.Reset()
+	r, _ := newTestResolver(t)
+	ctx := context.Background()
+	if _, err := r.HeadDigest(ctx, reg.Ref("multi", "v3")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.ResolveImage(ctx, reg.Ref("multi", "v3"), []Platform{{"linux", "amd64", ""}, {"linux", "arm64", ""}}); err != nil {
+		t.Fatal(err)
+	}
+	if c := reg.Counts(""); c.Ping > 2 || c.ManifestHEAD != 1 || c.ManifestGET != 3 {
+		t.Errorf("requests = %+v; want at most 2 pings, 1 HEAD, 3 manifest GETs (index and two images)", c)
+	}
+}
