@@ -68,7 +68,7 @@ func TestBenchAgainstSkopeo(t *testing.T) {
 	dir := t.TempDir()
 	for _, size := range []string{"small", "large"} {
 		ref := refs[size]
-		var ours, sk, nx, total []time.Duration
+		var ours, sk, nx, total, oursCPU, theirCPU []time.Duration
 		var oursRSS, skRSS, nixRSS int64
 		var archiveSize int64
 		for range 3 {
@@ -76,6 +76,7 @@ func TestBenchAgainstSkopeo(t *testing.T) {
 			out, wall, rss := measure(t, exec.Command(os.Args[0], "-test.run=^TestBenchHelper$"),
 				"UPTIX_BENCH_ROLE=hash", "UPTIX_BENCH_REF="+ref)
 			ours, oursRSS = append(ours, wall), max(oursRSS, rss)
+			oursCPU = append(oursCPU, lastCPU)
 			oursSRI := ""
 			for _, l := range strings.Split(out, "\n") {
 				if v, ok := strings.CutPrefix(l, "SRI "); ok {
@@ -90,9 +91,11 @@ func TestBenchAgainstSkopeo(t *testing.T) {
 				"docker-archive://"+archive+":bench:latest")
 			_, skWall, rss := measure(t, skopeo)
 			sk, skRSS = append(sk, skWall), max(skRSS, rss)
+			skCPU := lastCPU
 			nix := exec.Command("nix", "hash", "file", "--sri", archive)
 			out, nixWall, rss := measure(t, nix, "NIX_CONFIG=experimental-features = nix-command")
 			nx, nixRSS = append(nx, nixWall), max(nixRSS, rss)
+			theirCPU = append(theirCPU, skCPU+lastCPU)
 			total = append(total, skWall+nixWall)
 			nixSRI := strings.TrimSpace(out)
 			st, _ := os.Stat(archive)
@@ -106,6 +109,8 @@ func TestBenchAgainstSkopeo(t *testing.T) {
 			size, archiveSize>>20, median(ours), oursRSS>>10, median(sk), skRSS>>10, median(nx), nixRSS>>10,
 			median(total), float64(median(ours))/float64(median(total)))
 		t.Logf("%s runs: ours %v; skopeo+nix %v", size, ours, total)
+		t.Logf("%s CPU time (user+sys), median: ours %v, skopeo+nix %v, ratio %.2f", size,
+			median(oursCPU), median(theirCPU), float64(median(oursCPU))/float64(median(theirCPU)))
 	}
 }
 
@@ -115,7 +120,8 @@ func median(ds []time.Duration) time.Duration {
 	return s[len(s)/2].Round(time.Millisecond)
 }
 
-// measure runs cmd and returns its stdout, wall time and peak RSS in KiB.
+// measure runs cmd and returns its stdout, wall time and peak RSS in
+// KiB; it adds the CPU time (user+system) to cpu.
 func measure(t *testing.T, cmd *exec.Cmd, env ...string) (string, time.Duration, int64) {
 	t.Helper()
 	cmd.Env = append(os.Environ(), env...)
@@ -126,8 +132,12 @@ func measure(t *testing.T, cmd *exec.Cmd, env ...string) (string, time.Duration,
 	if err != nil {
 		t.Fatalf("running %s: %v", cmd.Args[0], err)
 	}
+	lastCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return string(out), wall, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss
 }
+
+// lastCPU is the CPU time of the last measured command.
+var lastCPU time.Duration
 
 // TestBenchHelper is the child process of TestBenchAgainstSkopeo.
 func TestBenchHelper(t *testing.T) {
