@@ -97,7 +97,11 @@ func checkSibling(f *nixast.File, pl *place, c call) string {
 		if hasSibling(set, pl.def, "image") {
 			return "" // inherited: cannot tell what it names
 		}
-		return "imageFile has no image next to it, so the container would pull the image from the registry; add image = " + shortText(f, pl.apply.Arg)
+		add := shortText(f, pl.apply.Arg)
+		if len(c.keys) == 1 && strings.Contains(c.keys[0], "@") {
+			add = quoted(imageName(c.keys[0]))
+		}
+		return "imageFile has no image next to it, so the container would pull the image from the registry; add image = " + add
 	}
 	s, isStr := nixast.Unparen(img.Value).(*nixast.String)
 	v, isConst := "", false
@@ -111,8 +115,11 @@ func checkSibling(f *nixast.File, pl *place, c call) string {
 	if sameImage(v, want) {
 		return ""
 	}
-	return fmt.Sprintf("image is %q but the tarball of %q is tagged %q, so the container would pull %q from the registry; set image = %q",
-		v, c.keys[0], want, v, want)
+	holds := fmt.Sprintf("imageFile holds %q", want)
+	if want != c.keys[0] && want != c.keys[0]+":latest" {
+		holds = fmt.Sprintf("the tarball of %q is tagged %q", c.keys[0], want)
+	}
+	return fmt.Sprintf("image is %q but %s, so the container would pull %q from the registry; set image = %q", v, holds, v, want)
 }
 
 // sibling returns the binding of prefix.name next to def in set.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
 
 	"github.com/spf13/pflag"
@@ -53,6 +54,7 @@ func runLint(e *env, args []string, asJSON bool) int {
 
 	out := lintOutput{Findings: []lintFinding{}, Errors: []*discover.ParseError{}}
 	status := exitOK
+	done := map[string]bool{} // overlapping paths name a file once
 	for _, root := range args {
 		files, perrs, err := filesWithCalls(e, root)
 		if err != nil {
@@ -61,6 +63,10 @@ func runLint(e *env, args []string, asJSON bool) int {
 		}
 		out.Errors = append(out.Errors, perrs...)
 		for _, name := range files {
+			if done[filepath.Clean(name)] {
+				continue
+			}
+			done[filepath.Clean(name)] = true
 			fs, code := lintOne(e, name, locked)
 			status = max(status, code)
 			for _, f := range fs {

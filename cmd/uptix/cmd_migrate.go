@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/spf13/pflag"
 
@@ -46,6 +47,7 @@ func runMigrate(e *env, o *migrateOptions, args []string) int {
 
 	status := exitOK
 	changed := 0
+	done := map[string]bool{} // overlapping paths name a file once
 	for _, root := range args {
 		files, perrs, err := filesWithImageCalls(e, root)
 		if err != nil {
@@ -57,6 +59,10 @@ func runMigrate(e *env, o *migrateOptions, args []string) int {
 			status = exitUsage
 		}
 		for _, name := range files {
+			if done[filepath.Clean(name)] {
+				continue
+			}
+			done[filepath.Clean(name)] = true
 			res, code := migrateOne(e, name)
 			status = max(status, code)
 			if res == nil {
