@@ -124,7 +124,6 @@ func (r *Registry) serve(w http.ResponseWriter, req *http.Request) {
 	rq := classify(req)
 	r.mu.Lock()
 	user, pass := r.user, r.pass
-	f := r.takeFault(rq)
 	r.mu.Unlock()
 
 	rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
@@ -144,6 +143,10 @@ func (r *Registry) serve(w http.ResponseWriter, req *http.Request) {
 			return
 		}
 	}
+	// Faults apply to requests that passed authentication.
+	r.mu.Lock()
+	f := r.takeFault(rq)
+	r.mu.Unlock()
 	if f != nil && f.respond(rec) {
 		return
 	}
