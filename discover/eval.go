@@ -1,7 +1,9 @@
 package discover
 
 import (
+	"fmt"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -101,9 +103,23 @@ func (s *scope) child(vars map[string]*thunk) *scope {
 // fileCtx is what evaluation needs to know about the file an expression
 // comes from.
 type fileCtx struct {
-	file *nixast.File
-	abs  string // absolute path, for imports
-	ev   *evaluator
+	file  *nixast.File
+	abs   string // absolute path, for imports
+	ev    *evaluator
+	lines []int // offsets of line starts, made on demand
+}
+
+// line returns the 1-based line of offset off.
+func (fc *fileCtx) line(off int) int {
+	if fc.lines == nil {
+		fc.lines = append(fc.lines, 0)
+		for i, c := range fc.file.Src {
+			if c == '\n' {
+				fc.lines = append(fc.lines, i+1)
+			}
+		}
+	}
+	return sort.Search(len(fc.lines), func(i int) bool { return fc.lines[i] > off })
 }
 
 // evaluator holds the state of one file's analysis: its import cache
@@ -856,7 +872,11 @@ func (ev *evaluator) bindParams(f *lambdaV, arg *thunk) *scope {
 		if lam.Arg != nil {
 			argName = lam.Arg.Name
 		}
-		arg = done(&unknown{path: argName, desc: "`" + argName + "`", argSet: true})
+		desc := "`" + argName + "`"
+		if lam.Formals == nil {
+			desc += fmt.Sprintf(" (a parameter of the function at line %d)", f.fc.line(lam.Pos()))
+		}
+		arg = done(&unknown{path: argName, desc: desc, argSet: true})
 		if lam.Formals == nil && lam.Arg != nil && lam.Arg.Name == "uptix" {
 			arg = done(&moduleV{})
 		}
