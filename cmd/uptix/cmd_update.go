@@ -49,7 +49,7 @@ func updateFlags(fs *pflag.FlagSet) func(e *env, args []string) int {
 	fs.StringArrayVar(&o.insecure, "insecure-registry", nil,
 		"allow plain HTTP and unverified TLS for `HOST[:PORT]` (repeatable)")
 	fs.StringArrayVar(&o.mirrors, "mirror", nil,
-		"look images of `REGISTRY=HOST` up at the mirror HOST first (repeatable)")
+		"`REGISTRY=HOST`: look images of REGISTRY up at HOST first, then at REGISTRY (repeatable)")
 	return func(e *env, args []string) int { return runUpdate(e, o, args) }
 }
 
