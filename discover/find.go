@@ -10,9 +10,11 @@ import (
 // The finder walks a file's tree with the same scopes the evaluator
 // builds and asks, at every application and pipe, whether the function
 // is one of uptix's. It walks twice: the first pass only notes which
-// lambdas are mapped over constant lists or sets (map, forEach,
-// mapAttrs, mapAttrsToList, genAttrs), so that the second pass can walk
-// those lambdas' bodies once per element, with the parameters bound.
+// lambdas bound to names are mapped over constant lists or sets (see
+// mappers), so that the second pass can walk those lambdas' bodies once
+// per element, with the parameters bound. A lambda written in place,
+// as the function of a mapping or applied where it stands, gets its
+// arguments just before the walk reaches it (pending).
 
 type finder struct {
 	ev    *evaluator
@@ -22,9 +24,9 @@ type finder struct {
 	pass  int
 	// inst holds, per lambda, the argument lists it is mapped over.
 	inst map[*nixast.Lambda][][]*thunk
-	// pending holds instantiations found in the second pass for a lambda
-	// written in place (`map (x: …) list`), used by the walk of that
-	// lambda just after.
+	// pending holds the arguments of a lambda written in place
+	// (`map (x: …) list`, `(x: …) a`), used by the walk of that lambda
+	// just after.
 	pending map[*nixast.Lambda][][]*thunk
 	calls   map[callKey]*callAcc
 }
