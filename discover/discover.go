@@ -71,6 +71,11 @@ type Call struct {
 	// Unresolved says why the argument is not constant, e.g.
 	// "argument depends on `config.x.version`".
 	Unresolved string `json:"unresolved,omitempty"`
+	// Candidates are, for an unresolved call inside a function, the
+	// targets it gets when the function is called as the calls of it
+	// in this file call it (`mk "acme/ui:5.0.0"`). They are hints, not
+	// the full set: the function may be called from elsewhere too.
+	Candidates []Target `json:"candidates,omitempty"`
 	// Binding is the nearest `path = value;` the call sits in, nil when
 	// there is none.
 	Binding *Binding `json:"binding,omitempty"`

@@ -13,7 +13,7 @@ import (
 // want is one expectation written in a test input as a comment:
 //
 //	# want KIND "value"... [role=R] [binding=PATH] [invalid "text"]...
-//	# want KIND unresolved "text"
+//	# want KIND unresolved "text" [candidates "value"...]
 //
 // It matches a call of KIND whose lines include the comment's line.
 // Values are image references or GitHub lock keys, in order; texts are
@@ -27,6 +27,7 @@ type want struct {
 	role       string
 	binding    string
 	invalid    []string
+	candidates []string
 	matched    bool
 }
 
@@ -47,16 +48,22 @@ func parseWants(t *testing.T, name string, src []byte) []*want {
 			t.Fatalf("%s:%d: %v", name, i+1, err)
 		}
 		var w *want
+		inCandidates := false
 		for j := 0; j < len(toks); j++ {
 			tok := toks[j]
 			switch {
 			case !tok.quoted && (Kind(tok.s).IsImage() || Kind(tok.s) == GitHubBranch || Kind(tok.s) == GitHubRelease):
 				w = &want{file: name, line: i + 1, kind: Kind(tok.s)}
 				wants = append(wants, w)
+				inCandidates = false
 			case w == nil:
 				t.Fatalf("%s:%d: want line must start with a kind", name, i+1)
+			case tok.quoted && inCandidates:
+				w.candidates = append(w.candidates, tok.s)
 			case tok.quoted:
 				w.values = append(w.values, tok.s)
+			case tok.s == "candidates":
+				inCandidates = true
 			case tok.s == "unresolved" || tok.s == "invalid":
 				if j+1 >= len(toks) || !toks[j+1].quoted {
 					t.Fatalf("%s:%d: %s needs a quoted text", name, i+1, tok.s)
@@ -153,6 +160,13 @@ func checkCall(t *testing.T, w *want, c *Call) {
 		} else if got := c.Keys(); strings.Join(got, "\x00") != strings.Join(w.values, "\x00") {
 			t.Errorf("%s:%d: %s keys = %q, want %q", w.file, w.line, w.kind, got, w.values)
 		}
+	}
+	var cands []string
+	for _, c := range c.Candidates {
+		cands = append(cands, c.Key)
+	}
+	if strings.Join(cands, "\x00") != strings.Join(w.candidates, "\x00") {
+		t.Errorf("%s:%d: candidates = %q, want %q", w.file, w.line, cands, w.candidates)
 	}
 	if w.role != "" {
 		role := "none"

@@ -28,7 +28,13 @@ type finder struct {
 	// (`map (x: …) list`, `(x: …) a`), used by the walk of that lambda
 	// just after.
 	pending map[*nixast.Lambda][][]*thunk
-	calls   map[callKey]*callAcc
+	// direct holds, per lambda bound to a name, the arguments of the
+	// calls of it seen in the first pass (`mk "ui" "acme/ui:5"`); the
+	// second pass walks it with each of them in candidate mode.
+	direct    map[*nixast.Lambda][][]*thunk
+	spine     map[*nixast.Apply]bool // inner applications of a spine seen
+	candidate bool
+	calls     map[callKey]*callAcc
 }
 
 type callKey struct {
@@ -41,6 +47,7 @@ type callAcc struct {
 	call       Call
 	targets    []Target
 	unresolved string
+	candidates []Target
 }
 
 // bindCtx is the binding the walk is inside.
@@ -66,6 +73,8 @@ func (l *loader) analyzeFile(f *nixast.File, name, abs string) (calls []Call) {
 		name:    name,
 		inst:    map[*nixast.Lambda][][]*thunk{},
 		pending: map[*nixast.Lambda][][]*thunk{},
+		direct:  map[*nixast.Lambda][][]*thunk{},
+		spine:   map[*nixast.Apply]bool{},
 		calls:   map[callKey]*callAcc{},
 	}
 	fd.lines = append(fd.lines, 0)
@@ -82,6 +91,7 @@ func (l *loader) analyzeFile(f *nixast.File, name, abs string) (calls []Call) {
 		c := acc.call
 		if acc.unresolved != "" {
 			c.Unresolved = acc.unresolved
+			c.Candidates = acc.candidates
 		} else {
 			c.Targets = acc.targets
 		}
@@ -158,6 +168,7 @@ func (fd *finder) walk(e nixast.Expr, env *scope, b *bindCtx) {
 	case *nixast.Apply:
 		fd.checkApply(e, env, b)
 		fd.applyInPlace(e, env)
+		fd.noteDirectCall(e, env)
 		fd.walk(e.Fun, env, b)
 		fd.walk(e.Arg, env, b)
 	case *nixast.Select:
@@ -230,11 +241,48 @@ func (fd *finder) walkLambda(lam *nixast.Lambda, env *scope, b *bindCtx) {
 	}
 	if len(insts) == 0 {
 		fd.walkBody(lv, nil, b)
+		if direct := fd.direct[lam]; fd.pass == 2 && !fd.candidate && len(direct) > 0 {
+			fd.candidate = true
+			for _, args := range direct {
+				fd.walkBody(lv, args, b)
+			}
+			fd.candidate = false
+		}
 		return
 	}
 	for _, args := range insts {
 		fd.walkBody(lv, args, b)
 	}
+}
+
+// maxDirect bounds the calls of one function walked in candidate mode.
+const maxDirect = 32
+
+// noteDirectCall notes, in the first pass, the arguments of a call of a
+// function bound to a name, at the outermost application of `f a b …`.
+func (fd *finder) noteDirectCall(e *nixast.Apply, env *scope) {
+	if fd.pass != 1 || fd.spine[e] {
+		return
+	}
+	var args []*thunk
+	var head nixast.Expr = e
+	for {
+		app, ok := nixast.Unparen(head).(*nixast.Apply)
+		if !ok {
+			break
+		}
+		fd.spine[app] = true
+		args = append([]*thunk{fd.ev.lazy(app.Arg, env, fd.fc)}, args...)
+		head = app.Fun
+	}
+	if _, inPlace := nixast.Unparen(head).(*nixast.Lambda); inPlace {
+		return
+	}
+	lv, ok := fd.eval(head, env).(*lambdaV)
+	if !ok || lv.fc != fd.fc || len(fd.direct[lv.lam]) >= maxDirect {
+		return
+	}
+	fd.direct[lv.lam] = append(fd.direct[lv.lam], args)
 }
 
 // walkBody walks lv's formals' defaults and body with args[0] bound (nil
@@ -450,6 +498,10 @@ func (fd *finder) record(kind Kind, node, callee, arg nixast.Node, form Form, ar
 	}
 	key := callKey{node.Pos(), node.End(), form}
 	acc := fd.calls[key]
+	if fd.candidate {
+		fd.recordCandidates(acc, kind, args, collUnknown)
+		return
+	}
 	if acc == nil {
 		line, col := fd.position(node.Pos())
 		acc = &callAcc{call: Call{
@@ -481,6 +533,19 @@ func (fd *finder) record(kind Kind, node, callee, arg nixast.Node, form Form, ar
 		}
 		if !hasKey(acc.targets, t.Key) {
 			acc.targets = append(acc.targets, t)
+		}
+	}
+}
+
+// recordCandidates adds what a call gets when its function is called as
+// a call seen in this file calls it.
+func (fd *finder) recordCandidates(acc *callAcc, kind Kind, args []*thunk, collUnknown *unknown) {
+	if acc == nil || collUnknown != nil {
+		return
+	}
+	for _, a := range args {
+		if t, why := fd.target(kind, fd.force(a)); why == "" && !hasKey(acc.candidates, t.Key) {
+			acc.candidates = append(acc.candidates, t)
 		}
 	}
 }

@@ -52,6 +52,9 @@ type unresolvedCall struct {
 	Line   int           `json:"line"`
 	Col    int           `json:"col"`
 	Reason string        `json:"reason"`
+	// Candidates are the keys the calls of the enclosing function seen
+	// in the same file would give (see discover.Call.Candidates).
+	Candidates []string `json:"candidates,omitempty"`
 }
 
 type discoverOutput struct {
@@ -84,7 +87,11 @@ func runDiscover(e *env, args []string, asJSON, all bool) int {
 		for _, c := range res.Calls {
 			file := joinRoot(root, c.File)
 			if c.Unresolved != "" {
-				out.Unresolved = append(out.Unresolved, unresolvedCall{c.Kind, file, c.Line, c.Col, c.Unresolved})
+				u := unresolvedCall{Kind: c.Kind, File: file, Line: c.Line, Col: c.Col, Reason: c.Unresolved}
+				for _, t := range c.Candidates {
+					u.Candidates = append(u.Candidates, t.Key)
+				}
+				out.Unresolved = append(out.Unresolved, u)
 				continue
 			}
 			for _, t := range c.Targets {
@@ -137,6 +144,9 @@ func runDiscover(e *env, args []string, asJSON, all bool) int {
 	}
 	for _, u := range out.Unresolved {
 		fmt.Fprintf(e.stderr, "%s:%d:%d: warning: %s call is not constant: %s\n", u.File, u.Line, u.Col, u.Kind, u.Reason)
+		if len(u.Candidates) > 0 {
+			fmt.Fprintf(e.stderr, "\tcalled in this file with: %s\n", strings.Join(u.Candidates, ", "))
+		}
 	}
 	return status
 }
