@@ -43,7 +43,9 @@
 // above (the call inside then has one target per element), or of a
 // function written where it is applied, `(x: …) "a"`. A parameter of a function called directly, such as a
 // helper `mk = img: { image = uptix.dockerImage img; }`, is not constant:
-// the helper may be called from anywhere.
+// the helper may be called from anywhere. Such a call is unresolved, and
+// carries as Candidates what the calls of the helper in the same file
+// give.
 //
 // # Entry points
 //
