@@ -1,91 +1,90 @@
 package nixast
 
-// check runs the semantic checks Nix's parser makes on the whole tree:
-// duplicate attributes (following Nix's rules for merging nested paths),
-// dynamic names in let and inherit, and a parameter named twice.
-func (p *parser) check() {
+// The semantic checks Nix's parser makes: duplicate attributes
+// (following Nix's rules for merging nested paths), dynamic names in let
+// and inherit, and a parameter named twice. The parser runs them as it
+// finishes each construct.
+
+// checkBindings checks one binding list and returns its attribute model,
+// or nil when the list only binds distinct plain names (the common case,
+// for which a scratch map suffices).
+func (p *parser) checkBindings(bs []Binding, rec bool, isLet bool) *nAttrs {
 	if p.bailed {
-		return
+		return nil
 	}
+	if p.fastCheck(bs, isLet) {
+		return nil
+	}
+	// Building the model visits nested literal sets again; their own
+	// errors were reported when they were parsed, and semErrorAt drops
+	// the repeats.
 	b := &attrBuilder{p: p}
-	Inspect(p.file.Expr, func(n Node) bool {
-		switch n := n.(type) {
-		case *AttrSet:
-			// Nested attribute sets are built (and checked) as values of
-			// their parents; only check sets that are not binding values.
-			if !p.checked[n] {
-				b.checkSet(p, n.Bindings, n.Rec != NoPos)
-			}
-		case *LegacyLet:
-			b.checkSet(p, n.Bindings, true)
-		case *Let:
-			a := b.checkSet(p, n.Bindings, false)
-			if a != nil && len(a.dyn) > 0 {
-				p.semErrorAt(a.dyn[0].nameNode.Pos(), "dynamic attributes not allowed in let")
-			}
-		case *Lambda:
-			if n.Arg != nil && n.Formals != nil {
-				for _, f := range n.Formals.List {
-					if f.Name.Name == n.Arg.Name {
-						p.semErrorAt(n.Arg.NamePos, "duplicate formal function argument '%s'", n.Arg.Name)
-						break
-					}
-				}
-			}
-		}
-		return true
-	})
+	return b.build(bs, rec)
 }
 
-// checkSet builds the attribute model of one binding list, reporting
-// errors, and marks the literal sets it built as checked.
-//
-// Most sets bind distinct plain names; for them a scratch map suffices
-// and checkSet returns nil.
-func (b *attrBuilder) checkSet(p *parser, bs []Binding, rec bool) *nAttrs {
+// fastCheck reports whether bs certainly has no error of its own: every
+// binding starts with a distinct static name, so no paths merge, and no
+// name is dynamic where Nix forbids it.
+func (p *parser) fastCheck(bs []Binding, isLet bool) bool {
 	if p.scratch == nil {
 		p.scratch = map[string]bool{}
 	}
 	clear(p.scratch)
-	simple := true
-	for _, bd := range bs {
-		d, ok := bd.(*AttrDef)
-		if !ok || d.Path == nil || len(d.Path.Names) != 1 {
-			simple = false
-			break
+	add := func(n AttrName) bool {
+		var name string
+		switch n := n.(type) {
+		case *Ident:
+			name = n.Name
+		default:
+			return false
 		}
-		id, ok := d.Path.Names[0].(*Ident)
-		if !ok || p.scratch[id.Name] {
-			simple = false
-			break
+		if p.scratch[name] {
+			return false
 		}
-		p.scratch[id.Name] = true
-	}
-	if simple {
-		return nil
-	}
-	if p.checked == nil {
-		p.checked = map[*AttrSet]bool{}
+		p.scratch[name] = true
+		return true
 	}
 	for _, bd := range bs {
-		if d, ok := bd.(*AttrDef); ok {
-			markSets(p.checked, d.Value)
+		switch d := bd.(type) {
+		case *AttrDef:
+			if d.Path == nil {
+				continue
+			}
+			if !add(d.Path.Names[0]) {
+				if _, ok := d.Path.Names[0].(*Ident); ok || isLet {
+					return false
+				}
+				// A dynamic first name in a set: checked when the set is
+				// evaluated, never merged.
+				if _, static := StaticName(d.Path.Names[0]); static {
+					return false
+				}
+			}
+		case *Inherit:
+			for _, n := range d.Names {
+				if !add(n) {
+					return false
+				}
+			}
 		}
 	}
-	return b.build(bs, rec)
+	return true
 }
 
-// markSets marks attribute sets that build() will visit as binding
-// values, so that they are not checked twice.
-func markSets(m map[*AttrSet]bool, e Expr) {
-	s, ok := unparen(e).(*AttrSet)
-	if !ok {
+func (p *parser) checkLet(bs []Binding) {
+	if a := p.checkBindings(bs, false, true); a != nil && len(a.dyn) > 0 {
+		p.semErrorAt(a.dyn[0].nameNode.Pos(), "dynamic attributes not allowed in let")
+	}
+}
+
+func (p *parser) checkLambda(l *Lambda) {
+	if l.Arg == nil || l.Formals == nil {
 		return
 	}
-	m[s] = true
-	for _, bd := range s.Bindings {
-		if d, ok := bd.(*AttrDef); ok {
-			markSets(m, d.Value)
+	for _, f := range l.Formals.List {
+		if f.Name.Name == l.Arg.Name {
+			p.semErrorAt(l.Arg.NamePos, "duplicate formal function argument '%s'", l.Arg.Name)
+			return
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // File is a parsed Nix file.
@@ -15,8 +16,10 @@ type File struct {
 	Trivia   []Trivia // whitespace and comments, in source order
 	// Rest holds text after the root expression that could not be
 	// parsed (only when there are errors); nil otherwise.
-	Rest  *Bad
-	lines []int // offsets of line starts, computed on demand
+	Rest *Bad
+
+	linesOnce sync.Once
+	lines     []int // offsets of line starts, computed on demand
 }
 
 // TriviaKind tells whitespace from comments.
@@ -73,10 +76,7 @@ func (p Position) String() string {
 // are clamped.
 // It is safe for concurrent use.
 func (f *File) Position(offset int) Position {
-	if f.lines == nil {
-		// Only files not made by ParseFile get here.
-		f.computeLines()
-	}
+	f.linesOnce.Do(f.computeLines)
 	offset = max(0, min(offset, len(f.Src)))
 	i := sort.Search(len(f.lines), func(i int) bool { return f.lines[i] > offset }) - 1
 	return Position{Filename: f.Filename, Offset: offset, Line: i + 1, Column: offset - f.lines[i] + 1}
@@ -86,7 +86,7 @@ func (f *File) Position(offset int) Position {
 // line ending.
 func (f *File) LineText(offset int) string {
 	p := f.Position(offset)
-	start := f.lines[p.Line-1]
+	start := offset - (p.Column - 1)
 	end := start
 	for end < len(f.Src) && f.Src[end] != '\n' {
 		end++
@@ -143,9 +143,7 @@ func (l ErrorList) Err() error {
 // an ErrorList sorted by position.
 func ParseFile(filename string, src []byte) (*File, error) {
 	p := newParser(filename, src)
-	p.file.computeLines()
 	p.parseFile()
-	p.check()
 	p.errs.Sort()
 	return p.file, p.errs.Err()
 }

@@ -323,8 +323,10 @@ func scanToken(src []byte, i int) (tokKind, int) {
 			j++
 		}
 		k := tID
-		if kw, ok := keywords[string(src[i:j])]; ok {
-			k = kw
+		if j-i >= 2 && j-i <= 7 {
+			if kw, ok := keywords[string(src[i:j])]; ok {
+				k = kw
+			}
 		}
 		try(j, k)
 	}
@@ -338,7 +340,8 @@ func scanToken(src []byte, i int) (tokKind, int) {
 	if isDigit(c) || c == '.' {
 		try(matchFloat(src, i), tFloat)
 	}
-	if isPathChar(c) || c == '/' {
+	if run := pathCharRun(src, i); run < len(src) && src[run] == '/' {
+		// Paths need a slash after the first run of path characters.
 		if e := matchPathSeg(src, i); e >= 0 && hasDollarCurly(src, e) {
 			try(e+2, tPath) // the `${` is not part of the token
 			if best == e+2 && kind == tPath {
@@ -360,7 +363,13 @@ func scanToken(src []byte, i int) (tokKind, int) {
 		try(matchSPath(src, i), tSPath)
 	}
 	if isIDStart(c) && c != '_' {
-		try(matchURI(src, i), tURI)
+		j := i + 1
+		for j < len(src) && isURISchemeChar(src[j]) {
+			j++
+		}
+		if j < len(src) && src[j] == ':' {
+			try(matchURI(src, i), tURI)
+		}
 	}
 	if best > i {
 		return kind, best

@@ -21,9 +21,10 @@ type parser struct {
 
 	depth      int
 	lastErrPos int
-	bailed     bool // nesting limit hit
-	checked    map[*AttrSet]bool
+	bailed     bool           // nesting limit hit
+	reported   map[Error]bool // semantic errors already reported
 	scratch    map[string]bool
+	slabs
 }
 
 func newParser(filename string, src []byte) *parser {
@@ -68,7 +69,15 @@ func (p *parser) semErrorAt(off int, format string, args ...any) {
 	if len(p.errs) >= 100 {
 		return
 	}
-	p.errs = append(p.errs, &Error{Pos: p.file.Position(off), Msg: fmt.Sprintf(format, args...)})
+	e := Error{Pos: p.file.Position(off), Msg: fmt.Sprintf(format, args...)}
+	if p.reported[e] {
+		return
+	}
+	if p.reported == nil {
+		p.reported = map[Error]bool{}
+	}
+	p.reported[e] = true
+	p.errs = append(p.errs, &e)
 }
 
 // describe names the current token for messages.
@@ -197,8 +206,11 @@ func (p *parser) parseExpr() Expr {
 				return &Lambda{Arg: arg, At: at, ArgFirst: true, Colon: NoPos, Body: p.missing()}
 			}
 			formals := p.parseFormals()
-			colon := p.expect(tColon, "after function parameters")
-			return &Lambda{Arg: arg, At: at, ArgFirst: true, Formals: formals, Colon: colon, Body: p.parseExprOrMissing(colon)}
+			l := &Lambda{Arg: arg, At: at, ArgFirst: true, Formals: formals}
+			p.checkLambda(l)
+			l.Colon = p.expect(tColon, "after function parameters")
+			l.Body = p.parseExprOrMissing(l.Colon)
+			return l
 		}
 	case tLbrace:
 		if p.looksLikeFormals() {
@@ -213,6 +225,7 @@ func (p *parser) parseExpr() Expr {
 					p.unexpected("identifier after `@`")
 				}
 			}
+			p.checkLambda(l)
 			l.Colon = p.expect(tColon, "after function parameters")
 			l.Body = p.parseExprOrMissing(l.Colon)
 			return l
@@ -266,7 +279,8 @@ func (p *parser) parseExprOrMissing(prev int) Expr {
 }
 
 func (p *parser) ident() *Ident {
-	id := &Ident{NamePos: p.pos, Name: p.text()}
+	id := p.idents.alloc()
+	id.NamePos, id.Name = p.pos, p.text()
 	p.next()
 	return id
 }
@@ -354,6 +368,7 @@ func (p *parser) parseLet() Expr {
 	l := &Let{Let: p.pos}
 	p.next()
 	l.Bindings = p.parseBindings(tIn)
+	p.checkLet(l.Bindings)
 	l.In = p.expect(tIn, "after `let` bindings")
 	if l.In == NoPos {
 		l.Body = p.missing()
@@ -426,7 +441,8 @@ func (p *parser) lastEnd(from int) int {
 }
 
 func (p *parser) parseAttrDef(end tokKind) Binding {
-	d := &AttrDef{Eq: NoPos, Semi: NoPos}
+	d := p.defs.alloc()
+	d.Eq, d.Semi = NoPos, NoPos
 	d.Path = p.parseAttrPath("attribute name")
 	if d.Path == nil {
 		return p.skipBinding(end)
@@ -466,20 +482,24 @@ func (p *parser) parseAttrPath(what string) *AttrPath {
 		p.unexpected(what)
 		return nil
 	}
-	path := &AttrPath{Names: []AttrName{a}}
+	names, dots := append(p.nameTmp[:0], a), p.dotTmp[:0]
 	for p.tok == tDot {
 		dot := p.pos
 		p.next()
 		a := p.parseAttrName()
 		if a == nil {
 			p.unexpected("attribute name after `.`")
-			path.Dots = append(path.Dots, dot)
-			path.Names = append(path.Names, &Bad{From: dot + 1, To: dot + 1})
+			dots = append(dots, dot)
+			names = append(names, &Bad{From: dot + 1, To: dot + 1})
 			break
 		}
-		path.Dots = append(path.Dots, dot)
-		path.Names = append(path.Names, a)
+		dots = append(dots, dot)
+		names = append(names, a)
 	}
+	path := p.paths.alloc()
+	path.Names = take(&p.names, names)
+	path.Dots = take(&p.dots, dots)
+	p.nameTmp, p.dotTmp = names[:0], dots[:0]
 	return path
 }
 
@@ -727,7 +747,9 @@ func (p *parser) parseApp() Expr {
 	}
 	x := p.parseSelect()
 	for p.startsSimple() {
-		x = &Apply{Fun: x, Arg: p.parseSelect()}
+		a := p.applies.alloc()
+		a.Fun, a.Arg = x, p.parseSelect()
+		x = a
 	}
 	return x
 }
@@ -751,7 +773,8 @@ func (p *parser) parseSelect() Expr {
 	x := p.parseSimple()
 	switch p.tok {
 	case tDot:
-		s := &Select{X: x, Dot: p.pos, Or: NoPos}
+		s := p.selects.alloc()
+		s.X, s.Dot, s.Or = x, p.pos, NoPos
 		p.next()
 		s.Path = p.parseAttrPath("attribute name after `.`")
 		if s.Path != nil && p.tok == tOrKw {
@@ -872,6 +895,7 @@ func (p *parser) parseSimple() Expr {
 		p.next()
 		n.Bindings = p.parseBindings(tRbrace)
 		n.Rbrace, n.EndPos = p.closeBrace(n.Lbrace, n.Bindings)
+		p.checkBindings(n.Bindings, true, false)
 		return n
 	}
 	p.unexpected("expression")
@@ -883,6 +907,7 @@ func (p *parser) parseAttrSet() *AttrSet {
 	p.next()
 	s.Bindings = p.parseBindings(tRbrace)
 	s.Rbrace, s.EndPos = p.closeBrace(s.Lbrace, s.Bindings)
+	p.checkBindings(s.Bindings, false, false)
 	return s
 }
 

@@ -58,14 +58,22 @@ func unescapeInto(b []byte, raw []byte) []byte {
 
 func (p *parser) parseString() *String {
 	src := p.src
-	s := &String{Open: p.pos, OpenEnd: p.end, Close: NoPos}
+	s := p.strs.alloc()
+	s.Open, s.OpenEnd, s.Close = p.pos, p.end, NoPos
 	i := p.end
 	litStart := i
+	var buf [8]StrPart
+	parts := buf[:0]
+	defer func() { s.Parts = take(&p.parts, parts) }()
 	flush := func(end int) {
 		if end > litStart {
-			raw := src[litStart:end]
-			text := string(unescapeInto(nil, raw))
-			s.Parts = append(s.Parts, &Lit{ValuePos: litStart, Raw: string(raw), Text: text, pieces: []string{text}})
+			l := p.lits.alloc()
+			l.ValuePos, l.Raw = litStart, p.str[litStart:end]
+			l.Text = l.Raw
+			if needsUnescape(src[litStart:end]) {
+				l.Text = string(unescapeInto(nil, src[litStart:end]))
+			}
+			parts = append(parts, l)
 		}
 	}
 	for {
@@ -95,7 +103,7 @@ func (p *parser) parseString() *String {
 				flush(i)
 				var in *Interp
 				in, i = p.interpAt(i)
-				s.Parts = append(s.Parts, in)
+				parts = append(parts, in)
 				litStart = i
 				continue
 			}
@@ -383,4 +391,15 @@ func (p *parser) parsePath() Expr {
 	p.end = i
 	p.next()
 	return n
+}
+
+// needsUnescape reports whether raw double-quoted string text differs
+// from its value.
+func needsUnescape(raw []byte) bool {
+	for _, c := range raw {
+		if c == '\\' || c == '\r' || c == 0 {
+			return true
+		}
+	}
+	return false
 }
