@@ -206,8 +206,9 @@ func (u *updater) one(ctx context.Context, key string, prev *lock.Entry) depOutc
 }
 
 // wantedPlatforms returns the platforms an image entry must hold, the
-// primary one first: those the entry has, then those asked for; the
-// default platform when there are none.
+// primary one first: those the entry has (linux/amd64 for an entry the
+// earlier uptix wrote), then those asked for; the default platform when
+// there are none.
 func (u *updater) wantedPlatforms(prev *lock.Entry) []resolve.Platform {
 	var out []resolve.Platform
 	seen := map[string]bool{}
@@ -217,11 +218,16 @@ func (u *updater) wantedPlatforms(prev *lock.Entry) []resolve.Platform {
 			out = append(out, pl)
 		}
 	}
-	if prev != nil && prev.Docker != nil && prev.Stale == "" {
+	switch {
+	case prev != nil && prev.Docker != nil && prev.Stale == "":
 		addStr(prev.Docker.Platform)
 		for _, s := range sortedKeys(prev.Docker.Platforms) {
 			addStr(s)
 		}
+	case prev != nil && prev.Stale != "":
+		// The earlier uptix locked every image for linux/amd64, and the
+		// Nix module reads its entries so.
+		addStr(resolve.DefaultPlatform.String())
 	}
 	for _, pl := range u.platforms {
 		addStr(pl.String())
