@@ -31,18 +31,19 @@ func listFiles(ctx context.Context, root string, gitIgnore bool) ([]string, erro
 		ignored = gitIgnored(ctx, root)
 	}
 
+	// The root itself may be a symbolic link: walk what it leads to.
 	var names []string
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(realRoot, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
-			if p == root {
+			if p == realRoot {
 				return err
 			}
 			return nil // unreadable entries are skipped
 		}
-		rel, _ := filepath.Rel(root, p)
+		rel, _ := filepath.Rel(realRoot, p)
 		rel = filepath.ToSlash(rel)
 		if d.IsDir() {
-			if p != root && (strings.HasPrefix(d.Name(), ".") || ignored.dir(rel)) {
+			if p != realRoot && (strings.HasPrefix(d.Name(), ".") || ignored.dir(rel)) {
 				return filepath.SkipDir
 			}
 			return nil

@@ -112,6 +112,20 @@ func TestDirNoGit(t *testing.T) {
 	}
 }
 
+// A root that is a symbolic link to a directory is walked.
+func TestDirSymlinkRoot(t *testing.T) {
+	base := t.TempDir()
+	writeFiles(t, base, map[string]string{"real/a.nix": callFile})
+	must(t, os.Symlink(filepath.Join(base, "real"), filepath.Join(base, "link")))
+	res, err := Dir(context.Background(), filepath.Join(base, "link"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Calls) != 1 || res.Calls[0].File != "a.nix" {
+		t.Fatalf("calls = %+v", res.Calls)
+	}
+}
+
 func TestDirMissingRoot(t *testing.T) {
 	if _, err := Dir(context.Background(), filepath.Join(t.TempDir(), "nope"), nil); err == nil {
 		t.Fatal("walking a missing root succeeded")
