@@ -192,7 +192,7 @@ type Options struct {
 }
 
 // Dir walks the tree at root (the current directory when empty) and
-// analyzes every `.nix` file in it, skipping hidden directories, files
+// analyzes every `.nix` file in it, skipping hidden entries, files
 // git ignores and symbolic links that lead out of the tree. Parse
 // errors are reported in the Result, not as the error, which is for
 // failures to walk the tree.

@@ -49,7 +49,7 @@
 //
 // # Entry points
 //
-// Dir walks a tree (skipping hidden directories, files git ignores and
+// Dir walks a tree (skipping hidden entries, files git ignores and
 // symbolic links out of the tree) and analyzes its files concurrently;
 // Files analyzes a given list; Source and ParsedFile analyze one file.
 // Calls come sorted by file and offset. Every call carries its byte

@@ -13,7 +13,9 @@ import (
 )
 
 // listFiles returns the `.nix` files under root, slash-separated and
-// relative to it, sorted: hidden directories are skipped, and so are
+// relative to it, sorted: hidden entries (directories and files whose
+// name starts with ".", as the earlier uptix skipped them) are skipped,
+// and so are
 // files git ignores when root is in a git work tree (and gitIgnore is
 // set). Symbolic links are followed only to files inside the tree;
 // linked directories are not entered.
@@ -48,7 +50,7 @@ func listFiles(ctx context.Context, root string, gitIgnore bool) ([]string, erro
 			}
 			return nil
 		}
-		if !strings.HasSuffix(d.Name(), ".nix") || ignored.file(rel) {
+		if !strings.HasSuffix(d.Name(), ".nix") || strings.HasPrefix(d.Name(), ".") || ignored.file(rel) {
 			return nil
 		}
 		if d.Type()&fs.ModeSymlink != 0 && !linkInside(p, realRoot) {
