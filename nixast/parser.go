@@ -29,7 +29,7 @@ type parser struct {
 
 func newParser(filename string, src []byte) *parser {
 	p := &parser{file: &File{Filename: filename, Src: src}, src: src, str: string(src), lastErrPos: -1}
-	p.file.Trivia = make([]Trivia, 0, len(src)/8+4)
+	p.file.Trivia = make([]Trivia, 0, len(src)/16+4)
 	return p
 }
 
@@ -482,7 +482,10 @@ func (p *parser) parseAttrPath(what string) *AttrPath {
 		p.unexpected(what)
 		return nil
 	}
-	names, dots := append(p.nameTmp[:0], a), p.dotTmp[:0]
+	// Names can nest (`a.${b.c}`), so the buffers are local.
+	var nameBuf [4]AttrName
+	var dotBuf [3]int
+	names, dots := append(nameBuf[:0], a), dotBuf[:0]
 	for p.tok == tDot {
 		dot := p.pos
 		p.next()
@@ -499,7 +502,6 @@ func (p *parser) parseAttrPath(what string) *AttrPath {
 	path := p.paths.alloc()
 	path.Names = take(&p.names, names)
 	path.Dots = take(&p.dots, dots)
-	p.nameTmp, p.dotTmp = names[:0], dots[:0]
 	return path
 }
 

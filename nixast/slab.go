@@ -44,8 +44,6 @@ type slabs struct {
 
 	names    []AttrName // chunk for AttrPath.Names
 	dots     []int      // chunk for AttrPath.Dots
-	nameTmp  []AttrName
-	dotTmp   []int
-	parts    []StrPart // chunk for String.Parts
+	parts    []StrPart  // chunk for String.Parts
 	bindings []Binding
 }
