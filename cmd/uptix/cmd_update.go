@@ -41,7 +41,7 @@ func updateFlags(fs *pflag.FlagSet) func(e *env, args []string) int {
 	fs.StringArrayVar(&o.deps, "dependency", nil,
 		"update only `KEY`: a lock key, owner/repo or owner/repo:branch (repeatable)")
 	fs.StringArrayVar(&o.platforms, "platform", nil,
-		"lock images for `OS/ARCH[/VARIANT]` too; platforms already locked are kept (repeatable)")
+		"lock images for `OS/ARCH[/VARIANT]` too (repeatable); platforms already locked are kept, and new images get every platform the lock holds")
 	fs.BoolVar(&o.dryRun, "dry-run", false,
 		"print the change to the lock file as a diff and write nothing; exit 1 if it would change")
 	fs.BoolVar(&o.json, "json", false, "print a machine-readable summary")

@@ -66,6 +66,7 @@ type updater struct {
 	images    imageResolver
 	sources   sourceResolver
 	platforms []resolve.Platform // --platform, in order
+	fleet     []string           // platforms the lock holds, for new entries
 	jobs      int
 	progress  updProgress
 	ghKeys    sync.Map // "owner/repo" -> the key being resolved, for progress
@@ -135,6 +136,7 @@ func makePlan(old *lock.File, want []wantedDep, only map[string]bool) *updatePla
 // returns the new lock and one outcome per dependency checked or
 // removed, sorted by key. A failed dependency keeps its old entry.
 func (u *updater) run(ctx context.Context, old *lock.File, p *updatePlan) (*lock.File, []depOutcome) {
+	u.fleet = fleetPlatforms(old)
 	outs := make([]depOutcome, len(p.check))
 	work := make(chan int)
 	var wg sync.WaitGroup
@@ -207,7 +209,8 @@ func (u *updater) one(ctx context.Context, key string, prev *lock.Entry) depOutc
 
 // wantedPlatforms returns the platforms an image entry must hold, the
 // primary one first: those the entry has (linux/amd64 for an entry the
-// earlier uptix wrote), then those asked for; the default platform when
+// earlier uptix wrote), for a new entry those the lock holds for other
+// images (the fleet's), then those asked for; the default platform when
 // there are none.
 func (u *updater) wantedPlatforms(prev *lock.Entry) []resolve.Platform {
 	var out []resolve.Platform
@@ -228,6 +231,11 @@ func (u *updater) wantedPlatforms(prev *lock.Entry) []resolve.Platform {
 		// The earlier uptix locked every image for linux/amd64, and the
 		// Nix module reads its entries so.
 		addStr(resolve.DefaultPlatform.String())
+		fallthrough
+	default:
+		for _, s := range u.fleet {
+			addStr(s)
+		}
 	}
 	for _, pl := range u.platforms {
 		addStr(pl.String())
@@ -236,6 +244,29 @@ func (u *updater) wantedPlatforms(prev *lock.Entry) []resolve.Platform {
 		out = append(out, resolve.DefaultPlatform)
 	}
 	return out
+}
+
+// fleetPlatforms returns the platforms the lock holds for its images
+// (linux/amd64 for entries the earlier uptix wrote), the default one
+// first, then sorted.
+func fleetPlatforms(f *lock.File) []string {
+	set := map[string]bool{}
+	for _, e := range f.Entries {
+		switch {
+		case e.Docker != nil && e.Stale == "":
+			for p := range e.Docker.Locked() {
+				set[p] = true
+			}
+		case e.Docker != nil || e.Digest != "":
+			set[resolve.DefaultPlatform.String()] = true
+		}
+	}
+	var out []string
+	if set[resolve.DefaultPlatform.String()] {
+		out = append(out, resolve.DefaultPlatform.String())
+		delete(set, resolve.DefaultPlatform.String())
+	}
+	return append(out, sortedKeys(set)...)
 }
 
 func (u *updater) image(ctx context.Context, ref string, prev *lock.Entry) depOutcome {

@@ -431,3 +431,27 @@ func TestUpdatePinnedVariant(t *testing.T) {
 		t.Errorf("reading the lock back: %v", err)
 	}
 }
+
+// TestUpdateFleetPlatforms: an image added to a lock whose images are
+// locked for two platforms is locked for both, without --platform.
+func TestUpdateFleetPlatforms(t *testing.T) {
+	reg := testreg.Start(t)
+	reg.MustPushIndex(t, "team/multi", "2", testreg.MultiPlatform(7, true))
+	reg.MustPushIndex(t, "team/other", "1", testreg.MultiPlatform(8, true))
+	first := []wantedDep{{key: testRegistryName + "/team/multi:2"}}
+	ctx := context.Background()
+	locked, _ := newTestUpdater(reg, "linux/amd64", "linux/arm64/v8").run(ctx, lock.New(), makePlan(lock.New(), first, nil))
+
+	both := append(first, wantedDep{key: testRegistryName + "/team/other:1"})
+	next, outs := newTestUpdater(reg).run(ctx, locked, makePlan(locked, both, nil))
+	if got := statuses(outs); got != "unchanged "+both[0].key+"\nadded "+both[1].key+"\n" {
+		t.Fatalf("statuses:\n%s", got)
+	}
+	d := next.Entries[both[1].key].Docker
+	if got := strings.Join(sortedKeys(d.Locked()), " "); d.Platform != "linux/amd64" || got != "linux/amd64 linux/arm64/v8" {
+		t.Errorf("new entry: primary %s, platforms %s", d.Platform, got)
+	}
+	if got := fleetPlatforms(next); strings.Join(got, " ") != "linux/amd64 linux/arm64/v8" {
+		t.Errorf("fleetPlatforms = %q", got)
+	}
+}
