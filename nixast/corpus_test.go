@@ -1,5 +1,21 @@
 package nixast
 
+// The corpus tests read a folder of real Nix files named by
+// UPTIX_NIX_CORPUS; they are skipped when it is unset. The corpus lives
+// outside the repository and is never committed. One way to build it
+// from git mirrors of public repositories:
+//
+//	mkdir -p /work/corpus/home-manager
+//	git --git-dir=MIRROR archive HEAD | tar -x -C /work/corpus/home-manager
+//	find /work/corpus -type f ! -name '*.nix' -delete
+//
+// (home-manager, nix-darwin, nixos-hardware and NixOS/nix, whose
+// tests/functional/lang holds parse-okay and parse-fail cases, make
+// 5,169 files, 7 MB.) Then:
+//
+//	UPTIX_NIX_CORPUS=/work/corpus go test ./nixast -run Corpus -v
+//	UPTIX_NIX_CORPUS=/work/corpus go test ./nixast -run XXX -bench Corpus
+
 import (
 	"bytes"
 	"fmt"
