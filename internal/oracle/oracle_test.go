@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"compress/gzip"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -118,17 +119,34 @@ func TestFetchTarball(t *testing.T) {
 	}
 }
 
-func TestRequireSkipsLocally(t *testing.T) {
-	if os.Getenv("CI") == "true" {
-		t.Skip("Require fails instead of skipping when CI=true")
+// recorder stands in for a *testing.T to see what Require does.
+type recorder struct {
+	testing.TB
+	fatal, skip string
+}
+
+func (r *recorder) Helper()           {}
+func (r *recorder) Fatal(args ...any) { r.fatal = fmt.Sprint(args...) }
+func (r *recorder) Skip(args ...any)  { r.skip = fmt.Sprint(args...) }
+
+func TestRequire(t *testing.T) {
+	t.Setenv("CI", "")
+	rec := &recorder{}
+	oracle.Require(rec, "no-such-tool-uptix", "sh")
+	if rec.fatal != "" || !strings.Contains(rec.skip, "no-such-tool-uptix") || strings.Contains(rec.skip, "sh,") {
+		t.Errorf("locally: fatal %q, skip %q; want a skip naming only the missing tool", rec.fatal, rec.skip)
 	}
-	ran := false
-	t.Run("missing", func(t *testing.T) {
-		defer func() { ran = true }()
-		oracle.Require(t, "no-such-tool-uptix")
-		t.Error("Require returned for a missing tool")
-	})
-	if !ran {
-		t.Error("subtest did not run")
+
+	t.Setenv("CI", "true")
+	rec = &recorder{}
+	oracle.Require(rec, "no-such-tool-uptix")
+	if rec.skip != "" || !strings.Contains(rec.fatal, "no-such-tool-uptix") {
+		t.Errorf("with CI=true: fatal %q, skip %q; want a failure", rec.fatal, rec.skip)
+	}
+
+	rec = &recorder{}
+	oracle.Require(rec, "sh")
+	if rec.skip != "" || rec.fatal != "" {
+		t.Errorf("present tool: fatal %q, skip %q", rec.fatal, rec.skip)
 	}
 }
