@@ -214,3 +214,31 @@ func TestSortHelpers(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+// TestConcurrentUse parses and asks for positions from many goroutines;
+// run with -race to check that files are safe to share once parsed.
+func TestConcurrentUse(t *testing.T) {
+	_, srcs := testInputs(t)
+	shared, _ := ParseFile("shared.nix", []byte("{\n  a = 1;\n  b = \"x\";\n}\n"))
+	done := make(chan string)
+	for g := 0; g < 8; g++ {
+		go func() {
+			var bad string
+			for _, s := range srcs {
+				f, _ := ParseFile("c.nix", s)
+				if Format(f) != string(s) {
+					bad = "round trip"
+				}
+				if p := shared.Position(14); p.Line != 3 || p.Column != 4 {
+					bad = fmt.Sprintf("Position(14) = %+v", p)
+				}
+			}
+			done <- bad
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if bad := <-done; bad != "" {
+			t.Error(bad)
+		}
+	}
+}
