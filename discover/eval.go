@@ -158,9 +158,15 @@ func (ev *evaluator) force(t *thunk) value {
 	ev.depth++
 	t.state = thunkBusy
 	v := ev.eval(t.expr, t.env, t.fc)
+	ev.depth--
+	if u, ok := v.(*unknown); ok && strings.Contains(u.desc, tooComplex.desc) {
+		// Out of budget: a later query, with a budget of its own, may
+		// get further, so the thunk is not settled.
+		t.state = thunkNew
+		return v
+	}
 	t.val, t.state = v, thunkDone
 	t.expr, t.env = nil, nil
-	ev.depth--
 	return v
 }
 
