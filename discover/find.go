@@ -34,7 +34,9 @@ type finder struct {
 	direct    map[*nixast.Lambda][][]*thunk
 	spine     map[*nixast.Apply]bool // inner applications of a spine seen
 	candidate bool
-	calls     map[callKey]*callAcc
+	// unresolvedSeen counts visits of calls that left them unresolved.
+	unresolvedSeen int
+	calls          map[callKey]*callAcc
 }
 
 type callKey struct {
@@ -240,8 +242,11 @@ func (fd *finder) walkLambda(lam *nixast.Lambda, env *scope, b *bindCtx) {
 		insts = fd.inst[lam]
 	}
 	if len(insts) == 0 {
+		seen := fd.unresolvedSeen
 		fd.walkBody(lv, nil, b)
-		if direct := fd.direct[lam]; fd.pass == 2 && !fd.candidate && len(direct) > 0 {
+		// Candidates are worth a walk only for a body with an unresolved
+		// call in it.
+		if direct := fd.direct[lam]; fd.pass == 2 && !fd.candidate && len(direct) > 0 && fd.unresolvedSeen > seen {
 			fd.candidate = true
 			for _, args := range direct {
 				fd.walkBody(lv, args, b)
@@ -518,15 +523,18 @@ func (fd *finder) record(kind Kind, node, callee, arg nixast.Node, form Form, ar
 		fd.calls[key] = acc
 	}
 	if acc.unresolved != "" {
+		fd.unresolvedSeen++
 		return
 	}
 	if collUnknown != nil {
 		acc.unresolved = "argument depends on " + collUnknown.desc
+		fd.unresolvedSeen++
 		return
 	}
 	for _, a := range args {
 		t, why := fd.target(kind, fd.force(a))
 		if why != "" {
+			fd.unresolvedSeen++
 			acc.unresolved = why
 			acc.targets = nil
 			return
