@@ -130,7 +130,12 @@ func pathCharRun(src []byte, i int) int {
 // matchPath matches {PATH_CHAR}*(\/{PATH_CHAR}+)+\/? at i and returns
 // its end, or -1.
 func matchPath(src []byte, i int) int {
-	j := pathCharRun(src, i)
+	return matchPathAfterRun(src, pathCharRun(src, i))
+}
+
+// matchPathAfterRun is matchPath given the end j of the first run of
+// path characters.
+func matchPathAfterRun(src []byte, j int) int {
 	segs := 0
 	for j+1 < len(src) && src[j] == '/' && isPathChar(src[j+1]) {
 		j = pathCharRun(src, j+1)
@@ -304,9 +309,43 @@ func skipTrivia(src []byte, i int, rec func(Trivia)) int {
 	return i
 }
 
+// runCache remembers where the last scanned runs of path and URI scheme
+// characters ended, so that long runs (`-----1`, `a.a.a.a`) are not
+// rescanned at every token, which would make lexing quadratic.
+type runCache struct {
+	pathFrom, pathEnd     int // src[pathFrom:pathEnd] is a maximal path character run
+	schemeFrom, schemeEnd int
+}
+
+// pathRun returns the end of the run of path characters from i.
+func (c *runCache) pathRun(src []byte, i int) int {
+	if c != nil && i >= c.pathFrom && i < c.pathEnd {
+		return c.pathEnd
+	}
+	e := pathCharRun(src, i)
+	if c != nil {
+		c.pathFrom, c.pathEnd = i, e
+	}
+	return e
+}
+
+func (c *runCache) schemeRun(src []byte, i int) int {
+	if c != nil && i >= c.schemeFrom && i < c.schemeEnd {
+		return c.schemeEnd
+	}
+	e := i
+	for e < len(src) && isURISchemeChar(src[e]) {
+		e++
+	}
+	if c != nil {
+		c.schemeFrom, c.schemeEnd = i, e
+	}
+	return e
+}
+
 // scanToken lexes one token at i (trivia already skipped) in Nix's
-// default state and returns its kind and end.
-func scanToken(src []byte, i int) (tokKind, int) {
+// default state and returns its kind and end. cache may be nil.
+func scanToken(src []byte, i int, cache *runCache) (tokKind, int) {
 	if i >= len(src) {
 		return tEOF, i
 	}
@@ -340,15 +379,15 @@ func scanToken(src []byte, i int) (tokKind, int) {
 	if isDigit(c) || c == '.' {
 		try(matchFloat(src, i), tFloat)
 	}
-	if run := pathCharRun(src, i); run < len(src) && src[run] == '/' {
+	if run := cache.pathRun(src, i); run < len(src) && src[run] == '/' {
 		// Paths need a slash after the first run of path characters.
-		if e := matchPathSeg(src, i); e >= 0 && hasDollarCurly(src, e) {
+		if e := run + 1; hasDollarCurly(src, e) {
 			try(e+2, tPath) // the `${` is not part of the token
 			if best == e+2 && kind == tPath {
 				best = e
 			}
 		}
-		try(matchPath(src, i), tPath)
+		try(matchPathAfterRun(src, run), tPath)
 	}
 	if c == '~' {
 		if i+2 < len(src) && src[i+1] == '/' && hasDollarCurly(src, i+2) {
@@ -363,11 +402,7 @@ func scanToken(src []byte, i int) (tokKind, int) {
 		try(matchSPath(src, i), tSPath)
 	}
 	if isIDStart(c) && c != '_' {
-		j := i + 1
-		for j < len(src) && isURISchemeChar(src[j]) {
-			j++
-		}
-		if j < len(src) && src[j] == ':' {
+		if j := cache.schemeRun(src, i); j < len(src) && src[j] == ':' {
 			try(matchURI(src, i), tURI)
 		}
 	}

@@ -87,10 +87,27 @@ func (np *nixPrinter) ident(s string) {
 func callForm(e Expr) (fun Expr, args []Expr, ok bool) {
 	switch e := unparen(e).(type) {
 	case *Apply:
-		if f, a, ok := callForm(e.Fun); ok {
-			return f, append(a[:len(a):len(a)], e.Arg), true
+		// Walk down the chain of applications iteratively: long chains
+		// (f a b c …) must not cost quadratic time.
+		var rev []Expr
+		var cur Expr = e
+		for {
+			a, ok := unparen(cur).(*Apply)
+			if !ok {
+				break
+			}
+			rev = append(rev, a.Arg)
+			cur = a.Fun
 		}
-		return e.Fun, []Expr{e.Arg}, true
+		fun, args, ok := callForm(cur)
+		if !ok {
+			fun, args = cur, nil
+		}
+		args = append(args[:len(args):len(args)], make([]Expr, 0, len(rev))...)
+		for i := len(rev) - 1; i >= 0; i-- {
+			args = append(args, rev[i])
+		}
+		return fun, args, true
 	case *Unary:
 		if e.Op == OpNeg {
 			return &Ident{Name: "__sub"}, []Expr{&Int{Raw: "0"}, e.X}, true

@@ -18,6 +18,8 @@ type parser struct {
 	tok      tokKind
 	pos, end int // current token
 	prevEnd  int // end of the text consumed before the current token
+	runs     runCache
+	peekRuns runCache
 
 	depth      int
 	lastErrPos int
@@ -39,7 +41,7 @@ func (p *parser) next() {
 	p.prevEnd = p.end
 	i := skipTrivia(p.src, p.end, p.recordTrivia)
 	p.pos = i
-	p.tok, p.end = scanToken(p.src, i)
+	p.tok, p.end = scanToken(p.src, i, &p.runs)
 	if p.tok == tUnterminatedComment {
 		p.errorAt(i, "unterminated comment `/*`")
 	}
@@ -51,7 +53,7 @@ func (p *parser) recordTrivia(t Trivia) { p.file.Trivia = append(p.file.Trivia, 
 // without recording anything.
 func (p *parser) peekAfter(off int) (tokKind, int, int) {
 	i := skipTrivia(p.src, off, nil)
-	k, e := scanToken(p.src, i)
+	k, e := scanToken(p.src, i, &p.peekRuns)
 	return k, i, e
 }
 
