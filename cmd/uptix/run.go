@@ -12,7 +12,7 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// Exit statuses, as DESIGN.md gives them.
+// Exit statuses; the README documents them for users.
 const (
 	exitOK       = 0 // all is well
 	exitFindings = 1 // lint findings, pending changes, a failed dependency
