@@ -22,7 +22,7 @@ import (
 // GitHub stand-in), then the Nix module evaluated against the lock it
 // wrote and real fixed-output builds that must accept its hashes.
 func TestExample(t *testing.T) {
-	oracle.Require(t, "nix-instantiate", "nix-build", "skopeo")
+	oracle.Require(t, "nix-instantiate", "nix-build", "skopeo", "podman")
 	p := scriptParams(t, "testdata/e2e")
 	cmds := map[string]func(*testscript.TestScript, bool, []string){}
 	for name, f := range p.Cmds {
@@ -32,6 +32,7 @@ func TestExample(t *testing.T) {
 	cmds["nix-containers"] = cmdNixContainers
 	cmds["nix-image"] = cmdNixImage
 	cmds["nix-source"] = cmdNixSource
+	cmds["podman-run"] = cmdPodmanRun
 	p.Cmds = cmds
 	setup := p.Setup
 	p.Setup = func(e *testscript.Env) error {
@@ -176,4 +177,46 @@ func cmdNixSource(ts *testscript.TestScript, neg bool, args []string) {
 	if res.Accepted == neg {
 		ts.Fatalf("nix build: accepted=%v, want %v\n%s", res.Accepted, !neg, res)
 	}
+}
+
+// podman-run SYSTEM REF IMAGE: build what `uptix.dockerImage REF` gives
+// on a host, load the tarball into a throwaway podman storage the way
+// oci-containers loads imageFile, and check that a container can be
+// created from IMAGE (the `image =` value) without pulling.
+func cmdPodmanRun(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 3 {
+		ts.Fatalf("usage: podman-run SYSTEM REF IMAGE")
+	}
+	st := exampleOf(ts)
+	ctx := context.Background()
+	a, err := demo.ModuleArgs(ctx, st.store, filepath.Join(st.root, "modules"), ts.MkAbs("uptix.lock"), args[0], args[1])
+	ts.Check(err)
+	res, err := st.env.BuildImage(ctx, st.store, a)
+	ts.Check(err)
+	if !res.Accepted {
+		ts.Fatalf("nix build: the hash was not accepted\n%s", res)
+	}
+
+	dir := ts.MkAbs("podman")
+	conf := filepath.Join(dir, "storage.conf")
+	ts.Check(os.MkdirAll(dir, 0o755))
+	ts.Check(os.WriteFile(conf, []byte(fmt.Sprintf(
+		"[storage]\ndriver = \"vfs\"\nrunroot = %q\ngraphroot = %q\n",
+		filepath.Join(dir, "run"), filepath.Join(dir, "graph"))), 0o644))
+	podman := func(args ...string) error {
+		cmd := exec.Command("podman", args...)
+		cmd.Env = append(os.Environ(), "CONTAINERS_STORAGE_CONF="+conf)
+		out, err := cmd.CombinedOutput()
+		ts.Logf("podman %s\n%s", strings.Join(args, " "), out)
+		return err
+	}
+	ts.Check(podman("load", "-i", res.Path))
+	err = podman("create", "--pull=never", "--name", "c"+fmt.Sprint(len(ts.Getenv("WORK"))), args[2], "true")
+	if err == nil {
+		podman("rm", "-a")
+	}
+	if (err == nil) == neg {
+		ts.Fatalf("podman create --pull=never %s: err=%v, want success=%v", args[2], err, !neg)
+	}
+	fmt.Fprintf(ts.Stdout(), "%s runs from the loaded imageFile\n", args[2])
 }
