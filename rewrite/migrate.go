@@ -40,8 +40,23 @@ var ErrBadRewrite = errors.New("the rewritten file does not parse (this is a bug
 
 // plan computes the edits and notes for the calls found in f.
 func plan(f *nixast.File, calls []call) (*Result, error) {
+	r, _, err := planCalls(f, calls)
+	return r, err
+}
+
+// A group is the edits of one call: applied together or not at all.
+type group struct {
+	pos   int // the call
+	edits []Edit
+}
+
+// planCalls is plan that also tells, per call offset, whether the
+// migration rewrites the call (true) or leaves it to a note (false).
+func planCalls(f *nixast.File, calls []call) (*Result, map[int]bool, error) {
 	r := &Result{Filename: f.Filename, Src: f.Src, Out: f.Src}
+	done := map[int]bool{}
 	inherits := imageInherits(f)
+	var groups []group
 	for _, c := range calls {
 		if c.kind != "dockerImage" && c.kind != "pullDockerImage" {
 			continue
@@ -51,7 +66,7 @@ func plan(f *nixast.File, calls []call) (*Result, error) {
 		}
 		pl, ok := locate(f, c)
 		if !ok {
-			return nil, fmt.Errorf("locating the call at %s", f.Position(c.pos))
+			return nil, nil, fmt.Errorf("locating the call at %s", f.Position(c.pos))
 		}
 		edits, msg := migrateCall(f, pl, c.keys, inherits)
 		if msg == "" && pl.apply != nil && containsCall(pl.apply.Arg, calls) {
@@ -61,22 +76,70 @@ func plan(f *nixast.File, calls []call) (*Result, error) {
 			r.Manual = append(r.Manual, Note{Pos: f.Position(c.pos), Msg: msg})
 			continue
 		}
-		r.Edits = append(r.Edits, edits...)
+		done[c.pos] = slices.ContainsFunc(edits, isSiteEdit)
+		if len(edits) > 0 {
+			groups = append(groups, group{pos: c.pos, edits: edits})
+		}
 		if c.kind == "pullDockerImage" && !slices.ContainsFunc(edits, isRename) {
 			r.Manual = append(r.Manual, Note{Pos: f.Position(c.pos), Msg: "pullDockerImage is the old name of dockerImage, brought into scope here by a binding or inherit the migration does not change; " +
 				"by hand: rename it there and here"})
 		}
 	}
-	SortEdits(r.Edits)
-	if len(r.Edits) == 0 {
-		return r, nil
+	if len(groups) == 0 {
+		return r, done, nil
 	}
-	out, err := applyChecked(f, r.Edits)
-	if err != nil {
-		return nil, err
+	all, out, failed := applyGroups(f, groups)
+	for _, fl := range failed {
+		r.Manual = append(r.Manual, Note{Pos: f.Position(fl.pos), Msg: "rewriting this binding would give a file that does not parse (" + fl.why + "); " +
+			"by hand: bind the call to imageFile and set image to its reference, keeping the container's attributes unique"})
+		done[fl.pos] = false
 	}
-	r.Out = out
-	return r, nil
+	slices.SortStableFunc(r.Manual, func(a, b Note) int { return a.Pos.Offset - b.Pos.Offset })
+	if len(all) > 0 {
+		r.Edits, r.Out = all, out
+	}
+	return r, done, nil
+}
+
+// failedGroup is a group whose edits applyGroups dropped, and why.
+type failedGroup struct {
+	pos int
+	why string
+}
+
+// applyGroups applies the groups' edits and parses the result. When
+// that fails (a case the planner's checks missed), it keeps the groups
+// one at a time, in order, each only when the file still parses with
+// it, so that one bad rewrite does not stop the others. It returns the
+// sorted edits kept and the file they give.
+func applyGroups(f *nixast.File, groups []group) ([]Edit, []byte, []failedGroup) {
+	var all []Edit
+	for _, g := range groups {
+		all = append(all, g.edits...)
+	}
+	SortEdits(all)
+	out, err := applyChecked(f, all)
+	if err == nil {
+		return all, out, nil
+	}
+	var failed []failedGroup
+	all, out = nil, f.Src
+	for _, g := range groups {
+		try := append(slices.Clone(all), g.edits...)
+		o, err := applyChecked(f, try)
+		if err != nil {
+			why := err.Error()
+			var list nixast.ErrorList
+			if errors.As(err, &list) && len(list) > 0 {
+				why = list[0].Msg
+			}
+			failed = append(failed, failedGroup{pos: g.pos, why: why})
+			continue
+		}
+		all, out = try, o
+	}
+	SortEdits(all)
+	return all, out, failed
 }
 
 // applyChecked applies edits to f's source and parses the result again;
@@ -87,10 +150,22 @@ func applyChecked(f *nixast.File, edits []Edit) ([]byte, error) {
 		return nil, fmt.Errorf("applying the edits to %q: %w", f.Filename, err)
 	}
 	if _, err := nixast.ParseFile(f.Filename, out); err != nil {
-		return nil, fmt.Errorf("migrating %q: %w: %v", f.Filename, ErrBadRewrite, err)
+		return nil, &badRewrite{file: f.Filename, err: err}
 	}
 	return out, nil
 }
+
+// badRewrite is ErrBadRewrite with the parser's errors.
+type badRewrite struct {
+	file string
+	err  error
+}
+
+func (e *badRewrite) Error() string {
+	return fmt.Sprintf("migrating %q: %v: %v", e.file, ErrBadRewrite, e.err)
+}
+
+func (e *badRewrite) Unwrap() []error { return []error{ErrBadRewrite, e.err} }
 
 // migrateCall returns the edits for one call, or the message telling
 // what to change by hand.
@@ -143,6 +218,12 @@ func migrateCall(f *nixast.File, pl *place, keys []string, inherits []*nixast.In
 	if hasSibling(set, pl.def, "imageFile") {
 		return nil, "the set already has imageFile, so this " + quote(path) + " was left alone; " +
 			"keep one of the two: imageFile = <this call> with image = " + arg + ", or the existing imageFile"
+	}
+	if c, ok := containerOf(pl); ok {
+		if l := c.find("imageFile"); l.found() {
+			return nil, "the container already has imageFile (at " + lineCol(f, l.where.Pos()) + "), so this " + quote(path) + " was left alone; " +
+				"keep one of the two: imageFile = <this call> with image = " + arg + ", or the existing imageFile"
+		}
 	}
 	if in := inheritedThrough(f, pl, inherits); in != nil {
 		return nil, "the set is read through `" + shortText(f, in) + "` at " + lineCol(f, in.Pos()) +
@@ -229,6 +310,10 @@ func containsCall(n nixast.Node, calls []call) bool {
 }
 
 func isRename(e Edit) bool { return e.New == "dockerImage" }
+
+// isSiteEdit tells the edits that move a call to imageFile from a
+// rename of the callee.
+func isSiteEdit(e Edit) bool { return !isRename(e) }
 
 // siteEdits builds the site of a direct `…image = CALL;` binding.
 func siteEdits(f *nixast.File, pl *place, image string) []Edit {

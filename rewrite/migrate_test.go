@@ -240,3 +240,30 @@ func TestMigrateExampleConfigs(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestApplyGroupsDropsBadGroup: when one call's edits would make the
+// file not parse (here a second imageFile the planner's checks are
+// bypassed for), only that group is dropped, with the parser's reason,
+// and the other groups are still applied.
+func TestApplyGroupsDropsBadGroup(t *testing.T) {
+	src := []byte("{ a.imageFile = 1; b.image = 2; c.x = 3; }\n")
+	f, err := nixast.ParseFile("x.nix", src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := group{pos: 2, edits: []Edit{{Start: 2, End: 3, New: "d"}}}                                          // d.imageFile
+	dup := group{pos: 19, edits: []Edit{{Start: 19, End: 20, New: "d"}, {Start: 21, End: 26, New: "imageFile"}}} // d.imageFile again
+	last := group{pos: 32, edits: []Edit{{Start: 34, End: 35, New: "image"}}}                                    // c.image
+	edits, out, failed := applyGroups(f, []group{first, dup, last})
+	if want := "{ d.imageFile = 1; b.image = 2; c.image = 3; }\n"; string(out) != want {
+		t.Errorf("got %q, want %q", out, want)
+	}
+	if len(edits) != 2 || len(failed) != 1 || failed[0].pos != 19 || !strings.Contains(failed[0].why, "already defined") {
+		t.Errorf("edits %v, failed %+v; want 2 edits and the group at 19 failed with `already defined`", edits, failed)
+	}
+	// All groups fine: all applied, none failed.
+	edits, out, failed = applyGroups(f, []group{first, last})
+	if string(out) != "{ d.imageFile = 1; b.image = 2; c.image = 3; }\n" || len(edits) != 2 || failed != nil {
+		t.Errorf("got %q, %v, %v", out, edits, failed)
+	}
+}
