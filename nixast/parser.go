@@ -31,7 +31,7 @@ type parser struct {
 
 func newParser(filename string, src []byte) *parser {
 	p := &parser{file: &File{Filename: filename, Src: src}, src: src, str: string(src), lastErrPos: -1}
-	p.file.Trivia = make([]Trivia, 0, len(src)/16+4)
+	p.file.Trivia = make([]Trivia, 0, len(src)/12+4)
 	return p
 }
 

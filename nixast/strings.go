@@ -300,16 +300,30 @@ func stripIndentation(ps []indPiece) {
 			}
 		}
 	}
+	if minIndent == 0 {
+		// Nothing to strip; only a last line of spaces goes.
+		if last := &ps[len(ps)-1]; last.interp == nil {
+			last.text = trimLastSpaceLine(last.text)
+		}
+		return
+	}
+	// Build all stripped text in one buffer and slice it.
+	total := 0
+	for _, pc := range ps {
+		total += len(pc.text)
+	}
+	buf := make([]byte, 0, total)
+	bounds := make([]int, len(ps)+1)
 	atStart = true
 	dropped := 0
 	for k := range ps {
 		pc := &ps[k]
+		bounds[k] = len(buf)
 		if pc.interp != nil {
 			atStart = false
 			dropped = 0
 			continue
 		}
-		var b []byte
 		t := pc.text
 		for j := 0; j < len(t); j++ {
 			c := t[j]
@@ -317,38 +331,48 @@ func stripIndentation(ps []indPiece) {
 				switch c {
 				case ' ':
 					if dropped >= minIndent {
-						b = append(b, c)
+						buf = append(buf, c)
 					}
 					dropped++
 				case '\n':
 					dropped = 0
-					b = append(b, c)
+					buf = append(buf, c)
 				default:
 					atStart = false
 					dropped = 0
-					b = append(b, c)
+					buf = append(buf, c)
 				}
 			} else {
-				b = append(b, c)
+				buf = append(buf, c)
 				if c == '\n' {
 					atStart = true
 				}
 			}
 		}
-		if k == len(ps)-1 {
-			// Drop a last line holding only spaces.
-			for q := len(b) - 1; q >= 0; q-- {
-				if b[q] == '\n' {
-					b = b[:q+1]
-					break
-				}
-				if b[q] != ' ' {
-					break
-				}
-			}
-		}
-		pc.text = string(b)
 	}
+	bounds[len(ps)] = len(buf)
+	all := string(buf)
+	for k := range ps {
+		if ps[k].interp == nil {
+			ps[k].text = all[bounds[k]:bounds[k+1]]
+		}
+	}
+	if last := &ps[len(ps)-1]; last.interp == nil {
+		last.text = trimLastSpaceLine(last.text)
+	}
+}
+
+// trimLastSpaceLine drops a last line holding only spaces.
+func trimLastSpaceLine(s string) string {
+	for q := len(s) - 1; q >= 0; q-- {
+		if s[q] == '\n' {
+			return s[:q+1]
+		}
+		if s[q] != ' ' {
+			return s
+		}
+	}
+	return s
 }
 
 // parsePath parses a path literal with its interpolated continuations,
