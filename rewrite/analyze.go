@@ -11,6 +11,7 @@ type call struct {
 	form       string   // "apply", "pipe" or "map"
 	pos, end   int      // the call expression
 	keys       []string // lock keys, when the argument is constant
+	invalid    []string // per key: why the reference is invalid, "" when valid
 	unresolved string   // why the argument is not constant; "" when it is
 }
 

@@ -28,6 +28,17 @@ func fromDiscover(c *discover.Call) call {
 		pos:        c.Pos,
 		end:        c.End,
 		keys:       c.Keys(),
+		invalid:    invalidOf(c),
 		unresolved: c.Unresolved,
 	}
+}
+
+// invalidOf returns, per target, CheckImageRef's message for a
+// reference that breaks the grammar, "" for a valid one.
+func invalidOf(c *discover.Call) []string {
+	var out []string
+	for _, t := range c.Targets {
+		out = append(out, t.Invalid)
+	}
+	return out
 }

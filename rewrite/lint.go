@@ -21,7 +21,9 @@ const (
 	RuleOldName       = "old-name"       // pullDockerImage
 	RuleImageMismatch = "image-mismatch" // imageFile without a matching image
 	RuleInString      = "in-string"      // an image call inside a string interpolation
+	RuleInvalidRef    = "invalid-ref"    // the reference breaks the grammar
 	RuleNotLocked     = "not-locked"     // no lock entry for the call's key
+	RuleStaleLock     = "stale-lock"     // a lock entry the Nix module refuses (earlier uptix's form)
 	RuleUnresolved    = "unresolved"     // the argument is not constant (warning)
 )
 
@@ -38,7 +40,32 @@ func (f Finding) String() string {
 	return fmt.Sprintf("%s: %s: %s", f.Pos, f.Rule, f.Msg)
 }
 
-func lint(f *nixast.File, calls []call, locked func(string) bool) ([]Finding, error) {
+// LintOptions tell the linter about the lock.
+type LintOptions struct {
+	// Locked reports whether the lock has an entry for a key; nil skips
+	// the not-locked rule.
+	Locked func(key string) bool
+	// Stale returns, for a key whose lock entry the Nix module refuses
+	// as it is (an earlier uptix's form), why; "" otherwise. nil skips
+	// the stale-lock rule.
+	Stale func(key string) string
+}
+
+func lint(f *nixast.File, calls []call, opts LintOptions) ([]Finding, error) {
+	// What migrate does with each call, so that old-style findings say
+	// "(uptix migrate)" only where it really rewrites.
+	res, migrated, err := planCalls(f, calls)
+	if err != nil {
+		return nil, err
+	}
+	notes := map[int]string{}
+	for _, n := range res.Manual {
+		if _, ok := notes[n.Pos.Offset]; !ok {
+			notes[n.Pos.Offset] = n.Msg
+		}
+	}
+	values := constStrings(f, imageValues(f, calls))
+
 	var out []Finding
 	for _, c := range calls {
 		add := func(rule string, sev Severity, msg string) {
@@ -58,13 +85,34 @@ func lint(f *nixast.File, calls []call, locked func(string) bool) ([]Finding, er
 		if pl.apply != nil {
 			arg = shortText(f, pl.apply.Arg)
 		}
+		invalid := false
+		for i, k := range c.keys {
+			if i < len(c.invalid) && c.invalid[i] != "" && image {
+				invalid = true
+				msg := c.invalid[i]
+				if !strings.Contains(msg, k) {
+					msg = fmt.Sprintf("invalid image reference %q: %s", k, msg)
+				}
+				add(RuleInvalidRef, SeverityError, msg)
+			}
+		}
 		switch {
 		case image && pl.interp:
 			add(RuleInString, SeverityError, "uptix."+c.kind+" inside a string gives a store path, not an image name; use "+arg+" there and imageFile = the call on the container")
 		case image && pl.def != nil && pl.name == "image":
-			add(RuleOldStyle, SeverityError, "uptix."+c.kind+" returns the image tarball now: bind the call to imageFile and set image = "+arg+" (uptix migrate)")
-		case image && pl.def != nil && pl.name == "imageFile" && pl.direct:
-			if msg := checkSibling(f, pl, c); msg != "" {
+			msg := "uptix." + c.kind + " returns the image tarball now: "
+			switch {
+			case migrated[c.pos]:
+				img, _ := imageText(f, pl, c.keys)
+				msg += "bind the call to imageFile and set image = " + img + " (uptix migrate)"
+			case notes[c.pos] != "":
+				msg += "uptix migrate leaves this one to you: " + notes[c.pos]
+			default:
+				msg += "bind the call to imageFile and set image = " + imageHint(f, pl, c.keys)
+			}
+			add(RuleOldStyle, SeverityError, msg)
+		case image && !invalid && pl.def != nil && pl.name == "imageFile" && pl.direct:
+			if msg := checkSibling(f, pl, c, values); msg != "" {
 				add(RuleImageMismatch, SeverityError, msg)
 			}
 		}
@@ -74,28 +122,88 @@ func lint(f *nixast.File, calls []call, locked func(string) bool) ([]Finding, er
 		if c.unresolved != "" {
 			add(RuleUnresolved, SeverityWarning, "the argument is not constant ("+c.unresolved+"); uptix cannot lock it")
 		}
-		if locked != nil {
-			for _, k := range c.keys {
-				if !locked(k) {
-					add(RuleNotLocked, SeverityError, fmt.Sprintf("no lock entry for %q; run uptix update", k))
-				}
+		for i, k := range c.keys {
+			if image && i < len(c.invalid) && c.invalid[i] != "" {
+				continue // fix the reference first
+			}
+			switch {
+			case opts.Locked != nil && !opts.Locked(k):
+				add(RuleNotLocked, SeverityError, fmt.Sprintf("no lock entry for %q; run uptix update", k))
+			case opts.Stale != nil && opts.Stale(k) != "":
+				add(RuleStaleLock, SeverityError, fmt.Sprintf("the lock entry for %q is in the earlier uptix's format (%s), which the Nix module refuses; run uptix update", k, opts.Stale(k)))
 			}
 		}
 	}
 	return out, nil
 }
 
-// checkSibling compares the image next to `imageFile = CALL`: it must be
-// there, and name the image the call fetches.
-func checkSibling(f *nixast.File, pl *place, c call) string {
-	set, ok := pl.holder.(*nixast.AttrSet)
+// imageHint is the image value to suggest for a call: the reference's
+// tag for a digest reference, else the argument as written.
+func imageHint(f *nixast.File, pl *place, keys []string) string {
+	if pl.apply == nil {
+		if len(keys) == 1 {
+			return quoted(imageName(keys[0]))
+		}
+		return "its reference"
+	}
+	if img, msg := imageText(f, pl, keys); msg == "" {
+		return img
+	}
+	return quoted(imageName(keys[0])) // imageText fails only on a digest key
+}
+
+// imageValues returns the values of the image bindings next to the
+// calls' `imageFile = CALL` bindings: what checkSibling compares.
+func imageValues(f *nixast.File, calls []call) []nixast.Expr {
+	var out []nixast.Expr
+	for _, c := range calls {
+		if c.pos == c.end || (c.kind != "dockerImage" && c.kind != "pullDockerImage") {
+			continue
+		}
+		pl, ok := locate(f, c)
+		if !ok || pl.def == nil || pl.name != "imageFile" || !pl.direct {
+			continue
+		}
+		if d := imageDef(pl); d != nil {
+			out = append(out, d.Value)
+		}
+	}
+	return out
+}
+
+// imageDef returns the binding of image in the container of
+// `imageFile = CALL`, wherever it is among the bindings that merge into
+// it; nil when there is none or it is not a plain `image = value;`.
+func imageDef(pl *place) *nixast.AttrDef {
+	if _, ok := pl.holder.(*nixast.AttrSet); !ok {
+		return nil
+	}
+	c, ok := containerOf(pl)
+	if !ok {
+		return nil
+	}
+	l := c.find("image")
+	if l.def == nil || l.below || l.def.Value == nil {
+		return nil
+	}
+	return l.def
+}
+
+// checkSibling compares the image of the container `imageFile = CALL`
+// is in: it must be there, and name what the call's tarball is tagged
+// as. values holds the constant values of image bindings.
+func checkSibling(f *nixast.File, pl *place, c call, values map[nixast.Expr]string) string {
+	if _, ok := pl.holder.(*nixast.AttrSet); !ok {
+		return ""
+	}
+	ct, ok := containerOf(pl)
 	if !ok {
 		return ""
 	}
-	img := sibling(set, pl.def, "image")
-	if img == nil {
-		if hasSibling(set, pl.def, "image") {
-			return "" // inherited: cannot tell what it names
+	l := ct.find("image")
+	if !l.found() {
+		if l.unsure {
+			return "" // a binding that may hold it cannot be read
 		}
 		add := shortText(f, pl.apply.Arg)
 		if len(c.keys) == 1 && strings.Contains(c.keys[0], "@") {
@@ -103,40 +211,32 @@ func checkSibling(f *nixast.File, pl *place, c call) string {
 		}
 		return "imageFile has no image next to it, so the container would pull the image from the registry; add image = " + add
 	}
-	s, isStr := nixast.Unparen(img.Value).(*nixast.String)
-	v, isConst := "", false
-	if isStr {
-		v, isConst = s.ConstValue()
+	d := imageDef(pl)
+	if d == nil || len(c.keys) != 1 {
+		return "" // inherited, or more than one reference: cannot tell
 	}
-	if !isConst || len(c.keys) != 1 {
-		return "" // the same expression as the argument, or not knowable
+	v, ok := values[d.Value]
+	if !ok {
+		return "" // not constant
 	}
 	want := imageName(c.keys[0])
 	if sameImage(v, want) {
 		return ""
 	}
+	is := fmt.Sprintf("image is %q", v)
+	if s, lit := nixast.Unparen(d.Value).(*nixast.String); !lit || !constString(s) {
+		is = fmt.Sprintf("image is %q (the value of `%s`)", v, shortText(f, d.Value))
+	}
 	holds := fmt.Sprintf("imageFile holds %q", want)
 	if want != c.keys[0] && want != c.keys[0]+":latest" {
 		holds = fmt.Sprintf("the tarball of %q is tagged %q", c.keys[0], want)
 	}
-	return fmt.Sprintf("image is %q but %s, so the container would pull %q from the registry; set image = %q", v, holds, v, want)
+	return fmt.Sprintf("%s but %s, so the container would pull %q from the registry; set image = %q", is, holds, v, want)
 }
 
-// sibling returns the binding of prefix.name next to def in set.
-func sibling(set *nixast.AttrSet, def *nixast.AttrDef, name string) *nixast.AttrDef {
-	prefix, ok := staticPath(def.Path.Names[:len(def.Path.Names)-1])
-	if !ok {
-		return nil
-	}
-	want := append(prefix, name)
-	for _, b := range set.Bindings {
-		if d, ok := b.(*nixast.AttrDef); ok {
-			if p, ok := staticPath(d.Path.Names); ok && equalPath(p, want) {
-				return d
-			}
-		}
-	}
-	return nil
+func constString(s *nixast.String) bool {
+	_, ok := s.ConstValue()
+	return ok
 }
 
 // sameImage compares two references the way Docker names images: the

@@ -108,3 +108,57 @@ func TestSameImage(t *testing.T) {
 		}
 	}
 }
+
+// TestLintMessages checks what findings say: "(uptix migrate)" only
+// where migrate rewrites, the tag of a digest reference as the image
+// to set, stale lock entries, and no lock findings for invalid
+// references.
+func TestLintMessages(t *testing.T) {
+	const digest = "alpine@sha256:37f3d2ad8ee5a5046be490b025f6b2c585c59ff1475176241e15bde91c1ee3a7"
+	src := `{ config, lib, uptix, ... }:
+let pin = "` + digest + `"; in {
+  c.a.image = uptix.dockerImage "` + digest + `";
+  c.b.image = lib.mkForce (uptix.dockerImage "b:1");
+  c.c.image = if config.x then uptix.dockerImage "c:1" else null;
+  c.d.image = uptix.dockerImage pin;
+  c.e = { imageFile = uptix.dockerImage pin; image = pin; };
+  c.f = { imageFile = uptix.dockerImage "f:1"; image = "f:1"; };
+  c.g = { imageFile = uptix.dockerImage "G:1"; image = "G:1"; };
+}
+`
+	stale := func(k string) string {
+		if k == "f:1" {
+			return "a bare digest"
+		}
+		return ""
+	}
+	fs, err := LintFileWith("x.nix", []byte(src), LintOptions{Locked: func(k string) bool { return k != "G:1" }, Stale: stale})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int][]string{}
+	for _, f := range fs {
+		got[f.Pos.Line] = append(got[f.Pos.Line], f.Rule+": "+f.Msg)
+	}
+	want := map[int][]string{
+		3: {`old-style: uptix.dockerImage returns the image tarball now: bind the call to imageFile and set image = "alpine:sha256-37f3d2ad8ee5" (uptix migrate)`},
+		4: {"old-style: uptix.dockerImage returns the image tarball now: uptix migrate leaves this one to you: the value of `c.b.image` is not just the call (it is an argument of another function); " +
+			`by hand: bind that value to imageFile instead of image, and set image to the matching reference ("b:1" for this call)`},
+		5: {"old-style: uptix.dockerImage returns the image tarball now: uptix migrate leaves this one to you: the value of `c.c.image` is not just the call (it is inside an if expression); " +
+			`by hand: bind that value to imageFile instead of image, and set image to the matching reference ("c:1" for this call)`},
+		6: {`old-style: uptix.dockerImage returns the image tarball now: uptix migrate leaves this one to you: the reference "` + digest + `" has a digest, so its tarball is tagged "alpine:sha256-37f3d2ad8ee5"; by hand: bind the call to imageFile and set image = "alpine:sha256-37f3d2ad8ee5"`},
+		7: {`image-mismatch: image is "` + digest + "\" (the value of `pin`) but the tarball of \"" + digest + `" is tagged "alpine:sha256-37f3d2ad8ee5", so the container would pull "` + digest + `" from the registry; set image = "alpine:sha256-37f3d2ad8ee5"`},
+		8: {`stale-lock: the lock entry for "f:1" is in the earlier uptix's format (a bare digest), which the Nix module refuses; run uptix update`},
+		9: {`invalid-ref: invalid image reference "G:1": repository name must be lowercase: "G" (try "g")`},
+	}
+	for line, w := range want {
+		if !slices.Equal(got[line], w) {
+			t.Errorf("line %d:\n got %q\nwant %q", line, got[line], w)
+		}
+	}
+	for line, g := range got {
+		if _, ok := want[line]; !ok {
+			t.Errorf("line %d: unexpected %q", line, g)
+		}
+	}
+}

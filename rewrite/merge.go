@@ -77,10 +77,11 @@ func bindingsOf(n nixast.Node) []nixast.Binding {
 
 // lookup is what the bindings of a container say about one attribute.
 type lookup struct {
-	def     *nixast.AttrDef  // `…name = value;` (or a binding below name)
-	inherit *nixast.Inherit  // `inherit name;` or `inherit (x) name;`
-	unsure  bool             // a binding that may define it cannot be read: a computed name, or a value that is not a set literal on the way
-	where   nixast.Node      // the binding found, for messages
+	def     *nixast.AttrDef // `…name = value;` (or a binding below name)
+	inherit *nixast.Inherit // `inherit name;` or `inherit (x) name;`
+	below   bool            // def binds an attribute below name (`name.x = …;`), so name is a set
+	unsure  bool            // a binding that may define it cannot be read: a computed name, or a value that is not a set literal on the way
+	where   nixast.Node     // the binding found, for messages
 }
 
 func (l lookup) found() bool { return l.def != nil || l.inherit != nil }
@@ -123,7 +124,7 @@ func findPath(bindings []nixast.Binding, path []string) lookup {
 func matchDef(d *nixast.AttrDef, path []string) lookup {
 	for i, n := range d.Path.Names {
 		if i == len(path) {
-			return lookup{def: d, where: d} // defines something below path
+			return lookup{def: d, where: d, below: true}
 		}
 		s, ok := nixast.StaticName(n)
 		if !ok {

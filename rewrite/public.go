@@ -23,9 +23,14 @@ func MigrateFile(filename string, src []byte) (*Result, error) {
 // is skipped. A file that does not parse gives the parser's
 // nixast.ErrorList.
 func LintFile(filename string, src []byte, locked func(key string) bool) ([]Finding, error) {
+	return LintFileWith(filename, src, LintOptions{Locked: locked})
+}
+
+// LintFileWith is LintFile with the lock described by opts.
+func LintFileWith(filename string, src []byte, opts LintOptions) ([]Finding, error) {
 	f, err := nixast.ParseFile(filename, src)
 	if err != nil {
 		return nil, err
 	}
-	return lint(f, findCalls(f), locked)
+	return lint(f, findCalls(f), opts)
 }
