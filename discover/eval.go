@@ -29,6 +29,11 @@ type unknown struct {
 	path   string
 	desc   string
 	argSet bool
+	// param marks a parameter of a function walked with its callers
+	// unknown (and what is selected from it): the finder counts calls
+	// of such values when it asks whether a body depends on its
+	// parameters.
+	param bool
 }
 
 func unknownPath(path string) *unknown {
@@ -182,6 +187,8 @@ func (ev *evaluator) eval(e nixast.Expr, env *scope, fc *fileCtx) value {
 		return ev.merge(e)
 	case *applyOf:
 		return ev.applyAll(e)
+	case *givenOf:
+		return ev.given(e)
 	case *nixast.Ident:
 		return ev.force(ev.lookup(e.Name, env))
 	case *nixast.Int:
@@ -449,7 +456,7 @@ func (ev *evaluator) selectAttr(v value, name string) (value, bool) {
 		if strings.HasSuffix(p, uptixModuleSuffix) {
 			return &moduleV{}, true
 		}
-		return unknownPath(p), true
+		return &unknown{path: p, desc: "`" + p + "`", param: v.param}, true
 	}
 	return unknownWhy("an attribute of a value that is not a set"), true
 }
@@ -845,7 +852,7 @@ func (ev *evaluator) apply(f value, arg *thunk) value {
 	case *lambdaV:
 		ev.depth++
 		defer func() { ev.depth-- }()
-		return ev.eval(f.lam.Body, ev.bindParams(f, arg), f.fc)
+		return ev.eval(f.lam.Body, ev.bindParams(f, arg, false), f.fc)
 	case *funcV:
 		return unknownWhy("the result of uptix." + string(f.kind))
 	case *primV:
@@ -868,8 +875,11 @@ func (ev *evaluator) apply(f value, arg *thunk) value {
 }
 
 // bindParams makes the scope of f's body for the argument arg (nil: a
-// caller discovery cannot see).
-func (ev *evaluator) bindParams(f *lambdaV, arg *thunk) *scope {
+// caller discovery cannot see). With arg nil, a formal with a default
+// gets its default, unless open is set: then it is unknown too (a
+// caller may pass another value), and every unknown parameter is
+// marked as one (unknown.param).
+func (ev *evaluator) bindParams(f *lambdaV, arg *thunk, open bool) *scope {
 	lam := f.lam
 	vars := map[string]*thunk{}
 	inner := f.env.child(vars)
@@ -882,7 +892,7 @@ func (ev *evaluator) bindParams(f *lambdaV, arg *thunk) *scope {
 		if lam.Formals == nil {
 			desc += fmt.Sprintf(" (a parameter of the function at line %d)", f.fc.line(lam.Pos()))
 		}
-		arg = done(&unknown{path: argName, desc: desc, argSet: true})
+		arg = done(&unknown{path: argName, desc: desc, argSet: true, param: open})
 		if lam.Formals == nil && lam.Arg != nil && lam.Arg.Name == "uptix" {
 			arg = done(&moduleV{})
 		}
@@ -908,12 +918,15 @@ func (ev *evaluator) bindParams(f *lambdaV, arg *thunk) *scope {
 		switch {
 		case set != nil && set.m[name] != nil:
 			vars[name] = set.m[name]
+		case fm.Default != nil && open && unknownArg != nil && unknownArg.argSet:
+			vars[name] = done(&unknown{path: name, param: true, desc: "`" + name +
+				"` (a parameter whose default a call discovery cannot see may override)"})
 		case fm.Default != nil:
 			vars[name] = ev.lazy(fm.Default, inner, f.fc)
 		case name == "uptix" && (unknownArg == nil || unknownArg.argSet):
 			vars[name] = done(&moduleV{})
 		case unknownArg != nil && unknownArg.argSet:
-			vars[name] = done(unknownPath(name))
+			vars[name] = done(&unknown{path: name, desc: "`" + name + "`", param: unknownArg.param})
 		case unknownArg != nil && unknownArg.path != "":
 			vars[name] = done(unknownPath(unknownArg.path + "." + name))
 		case unknownArg != nil:

@@ -3,6 +3,7 @@ package discover
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/uptix-dev/uptix/nixast"
 )
@@ -28,28 +29,66 @@ type finder struct {
 	// (`map (x: …) list`, `(x: …) a`), used by the walk of that lambda
 	// just after.
 	pending map[*nixast.Lambda][][]*thunk
-	// direct holds, per lambda bound to a name, the arguments of the
-	// calls of it seen in the first pass (`mk "ui" "acme/ui:5"`); the
-	// second pass walks it with each of them in candidate mode.
-	direct    map[*nixast.Lambda][][]*thunk
-	spine     map[*nixast.Apply]bool // inner applications of a spine seen
-	candidate bool
-	// unresolvedSeen counts visits of calls that left them unresolved.
+	// direct holds, per lambda, the calls of it (`mk "ui" "acme/ui:5"`)
+	// seen in the first pass; sites holds those seen in the second pass
+	// per closure (the lambda and the scope it closes over), so that a
+	// helper defined inside another is called with what that walk of
+	// the outer one binds. See walkLambda.
+	direct map[*nixast.Lambda][]site
+	sites  map[closureKey][]site
+	// inner marks the applications that are the function of another
+	// one (`f a` in `f a b`).
+	inner map[*nixast.Apply]bool
+	// Where callers come from: bound marks lambdas written as the value
+	// of a let binding or as the file's value (top); outer links a
+	// lambda that is the body of another (`a: b: …`) to it; escaped
+	// marks lambdas used other than by calling or mapping them (passed,
+	// stored, exported, partly applied); calleeAt marks the expressions
+	// in call or mapped-function position.
+	top      *nixast.Lambda
+	bound    map[*nixast.Lambda]bool
+	outer    map[*nixast.Lambda]*nixast.Lambda
+	escaped  map[*nixast.Lambda]bool
+	calleeAt map[nixast.Expr]bool
+	mode     walkMode
+	// unresolvedSeen counts visits of calls that left them unresolved
+	// (in modeCount: that depend on something unknown).
 	unresolvedSeen int
 	calls          map[callKey]*callAcc
 }
+
+// site is the arguments of one known call of a function, and the line
+// of the call (0 for the elements of a mapping).
+type site struct {
+	args []*thunk
+	line int
+}
+
+type closureKey struct {
+	lam *nixast.Lambda
+	env *scope
+}
+
+// walkMode says what a walk records.
+type walkMode int
+
+const (
+	modeNormal walkMode = iota // targets and reasons
+	modeProbe                  // reasons only: the walk binds values no caller may give
+	modeCount                  // nothing: counts what depends on something unknown
+)
 
 type callKey struct {
 	pos, end int
 	form     Form
 }
 
-// callAcc gathers what every visit of one call found.
+// callAcc gathers what every visit of one call found: the targets of
+// the visits that resolved, and the first reason of one that did not.
 type callAcc struct {
 	call       Call
 	targets    []Target
 	unresolved string
-	candidates []Target
 }
 
 // bindCtx is the binding the walk is inside.
@@ -75,10 +114,16 @@ func (l *loader) analyzeFile(f *nixast.File, name, abs string) (calls []Call) {
 		name:    name,
 		inst:    map[*nixast.Lambda][][]*thunk{},
 		pending: map[*nixast.Lambda][][]*thunk{},
-		direct:  map[*nixast.Lambda][][]*thunk{},
-		spine:   map[*nixast.Apply]bool{},
-		calls:   map[callKey]*callAcc{},
+		direct:   map[*nixast.Lambda][]site{},
+		sites:    map[closureKey][]site{},
+		inner:    map[*nixast.Apply]bool{},
+		bound:    map[*nixast.Lambda]bool{},
+		outer:    map[*nixast.Lambda]*nixast.Lambda{},
+		escaped:  map[*nixast.Lambda]bool{},
+		calleeAt: map[nixast.Expr]bool{},
+		calls:    map[callKey]*callAcc{},
 	}
+	fd.positions(f.Expr)
 	fd.lines = append(fd.lines, 0)
 	for i, c := range f.Src {
 		if c == '\n' {
@@ -93,7 +138,7 @@ func (l *loader) analyzeFile(f *nixast.File, name, abs string) (calls []Call) {
 		c := acc.call
 		if acc.unresolved != "" {
 			c.Unresolved = acc.unresolved
-			c.Candidates = acc.candidates
+			c.Candidates = acc.targets
 		} else {
 			c.Targets = acc.targets
 		}
@@ -152,9 +197,16 @@ func (fd *finder) walk(e nixast.Expr, env *scope, b *bindCtx) {
 		inner, _ := fd.ev.recScope(e.Bindings, env, fd.fc)
 		fd.walkBindings(e.Bindings, inner, env, true)
 	case *nixast.Let:
+		// The functions bound here are walked last, the later ones
+		// first, so that the calls of them in the body and in the
+		// functions defined after them are known by then.
 		inner, _ := fd.ev.recScope(e.Bindings, env, fd.fc)
-		fd.walkBindings(e.Bindings, inner, env, true)
+		funcs := fd.walkBindings(e.Bindings, inner, env, true)
 		fd.walk(e.Body, inner, b)
+		for i := len(funcs) - 1; i >= 0; i-- {
+			d := funcs[i]
+			fd.walk(d.Value, inner, &bindCtx{def: d, siblings: e.Bindings, inLet: true})
+		}
 	case *nixast.With:
 		fd.walk(e.Scope, env, b)
 		fd.walk(e.Body, &scope{parent: env, with: fd.ev.lazy(e.Scope, env, fd.fc)}, b)
@@ -167,6 +219,10 @@ func (fd *finder) walk(e nixast.Expr, env *scope, b *bindCtx) {
 		fd.walk(e.ElseX, env, b)
 	case *nixast.Lambda:
 		fd.walkLambda(e, env, b)
+	case *nixast.Ident:
+		if fd.pass == 1 && !fd.calleeAt[e] {
+			fd.noteUse(e.Name, env)
+		}
 	case *nixast.Apply:
 		fd.checkApply(e, env, b)
 		fd.applyInPlace(e, env)
@@ -215,58 +271,219 @@ func (fd *finder) walkNames(p *nixast.AttrPath, env *scope) {
 	}
 }
 
-func (fd *finder) walkBindings(bs []nixast.Binding, valEnv, outer *scope, inLet bool) {
+// walkBindings walks bindings; in a let (inLet), the values that are
+// functions are not walked but returned.
+func (fd *finder) walkBindings(bs []nixast.Binding, valEnv, outer *scope, inLet bool) (funcs []*nixast.AttrDef) {
 	for _, b := range bs {
 		switch b := b.(type) {
 		case *nixast.AttrDef:
 			fd.walkNames(b.Path, outer)
+			if _, isFunc := nixast.Unparen(b.Value).(*nixast.Lambda); isFunc && inLet {
+				funcs = append(funcs, b)
+				continue
+			}
 			fd.walk(b.Value, valEnv, &bindCtx{def: b, siblings: bs, inLet: inLet})
 		case *nixast.Inherit:
 			if b.From != nil {
 				fd.walk(b.From, valEnv, nil)
+			} else if fd.pass == 1 {
+				for _, a := range b.Names {
+					if name, ok := nixast.StaticName(a); ok {
+						fd.noteUse(name, outer)
+					}
+				}
 			}
 		}
 	}
+	return funcs
 }
 
-// walkLambda walks a function's body: once with parameters unknown, or,
-// when it is mapped over constants, once per element.
+// positions notes, before the walks, which lambdas are bound to a name
+// by a let or are the file's value, and which are the bodies of others.
+func (fd *finder) positions(root nixast.Expr) {
+	if lam, ok := nixast.Unparen(root).(*nixast.Lambda); ok {
+		fd.top = lam
+		fd.bound[lam] = true
+	}
+	nixast.Inspect(root, func(n nixast.Node) bool {
+		switch n := n.(type) {
+		case *nixast.Let:
+			for _, b := range n.Bindings {
+				if d, ok := b.(*nixast.AttrDef); ok && d.Path != nil && len(d.Path.Names) == 1 {
+					if lam, ok := nixast.Unparen(d.Value).(*nixast.Lambda); ok {
+						fd.bound[lam] = true
+					}
+				}
+			}
+		case *nixast.Lambda:
+			if body, ok := nixast.Unparen(n.Body).(*nixast.Lambda); ok {
+				fd.outer[body] = n
+			}
+		}
+		return true
+	})
+}
+
+// noteUse notes, in the first pass, a use of name other than calling
+// or mapping it: when name is bound to a function of this file, that
+// function escapes (it may be called where discovery cannot see).
+func (fd *finder) noteUse(name string, env *scope) {
+	for s := env; s != nil; s = s.parent {
+		t, ok := s.vars[name]
+		if !ok {
+			continue
+		}
+		if t.state == thunkDone {
+			if lv, ok := t.val.(*lambdaV); ok && lv.fc == fd.fc {
+				fd.escaped[lv.lam] = true
+			}
+		} else if lam, ok := nixast.Unparen(t.expr).(*nixast.Lambda); ok && t.fc == fd.fc {
+			fd.escaped[lam] = true
+		}
+		return
+	}
+}
+
+// escapes reports whether lam may be called where discovery cannot see:
+// it is not bound by a let (nor the file's value, nor the body of such
+// a function), or it is used other than by calling or mapping it. The
+// file's value is the module function, whose caller (NixOS) is taken
+// to leave its defaulted formals alone.
+func (fd *finder) escapes(lam *nixast.Lambda) bool {
+	for l := lam; ; {
+		if fd.escaped[l] {
+			return true
+		}
+		up := fd.outer[l]
+		if up == nil {
+			return !fd.bound[l]
+		}
+		l = up
+	}
+}
+
+// curried is the number of arguments lam takes before its body is not
+// a lambda written there.
+func curried(lam *nixast.Lambda) int {
+	n := 1
+	for {
+		body, ok := nixast.Unparen(lam.Body).(*nixast.Lambda)
+		if !ok {
+			return n
+		}
+		lam, n = body, n+1
+	}
+}
+
+// walkLambda walks a function's body once for each way it is called.
+//
+// A function written where it is applied or mapped over constants
+// (pending) is walked once per call, with its parameters bound. Any
+// other function is walked with the calls of it this walk knows of
+// (sites: mappings over constants, and calls `f a b`), and:
+//   - with no known call and nothing else able to call it (a function
+//     never called, or the file's module function), once with its
+//     parameters unknown and its defaulted formals at their defaults;
+//   - when it escapes (it may be called where discovery cannot see),
+//     also once with every parameter unknown, defaulted or not, so
+//     that a call depending on one is unresolved, and once with the
+//     defaults, which give candidates;
+//   - when it is called by name, also once with its parameters unknown
+//     and its defaults in place, recording only what stays unresolved:
+//     a parameter without a default is the helper's input, so a call
+//     depending on it is unresolved (with the known calls' targets as
+//     candidates), while a defaulted formal takes, at each known call,
+//     the value given there or else its default.
+//
+// A body that depends on no parameter is walked once.
 func (fd *finder) walkLambda(lam *nixast.Lambda, env *scope, b *bindCtx) {
 	lv := &lambdaV{lam: lam, env: env, fc: fd.fc}
 	insts, inPlace := fd.pending[lam]
 	delete(fd.pending, lam)
-	if inPlace && len(insts) == 0 {
-		return // mapped over nothing: never called
-	}
-	if insts == nil && fd.pass == 2 {
-		insts = fd.inst[lam]
-	}
-	if len(insts) == 0 {
-		seen := fd.unresolvedSeen
-		fd.walkBody(lv, nil, b)
-		// Candidates are worth a walk only for a body with an unresolved
-		// call in it.
-		if direct := fd.direct[lam]; fd.pass == 2 && !fd.candidate && len(direct) > 0 && fd.unresolvedSeen > seen {
-			fd.candidate = true
-			for _, args := range direct {
-				fd.walkBody(lv, args, b)
-			}
-			fd.candidate = false
+	if inPlace {
+		for _, args := range insts {
+			fd.walkBody(lv, site{args: args}, false, b)
 		}
+		return // with no insts: mapped over nothing, never called
+	}
+	if fd.pass == 1 || fd.mode == modeCount {
+		fd.walkBody(lv, site{}, false, b)
 		return
 	}
-	for _, args := range insts {
-		fd.walkBody(lv, args, b)
+	var sites []site
+	for _, args := range fd.inst[lam] {
+		sites = append(sites, site{args: args})
+	}
+	direct, ok := fd.sites[closureKey{lam, env}]
+	if !ok {
+		// Called only from places walked after it (a function defined
+		// earlier in the let, or itself): the calls seen in the first
+		// pass.
+		direct = fd.direct[lam]
+	}
+	tooMany := len(direct) > maxDirect
+	if tooMany {
+		direct = direct[:maxDirect]
+	}
+	sites = append(sites, direct...)
+	escapes := fd.escapes(lam) || tooMany
+	if len(sites) == 0 && !escapes {
+		fd.walkBody(lv, site{}, false, b)
+		return
+	}
+	if !fd.dependsOnParams(lv, b) {
+		fd.walkBody(lv, site{}, false, b)
+		return
+	}
+	switch {
+	case escapes:
+		fd.walkBody(lv, site{}, true, b)
+		fd.walkBody(lv, site{}, false, b)
+	case len(direct) > 0:
+		prev := fd.setMode(modeProbe)
+		fd.walkBody(lv, site{}, false, b)
+		fd.mode = prev
+	}
+	for _, s := range sites {
+		fd.walkBody(lv, s, false, b)
 	}
 }
 
-// maxDirect bounds the calls of one function walked in candidate mode.
-const maxDirect = 32
+// setMode switches to mode m unless the walk already records less; it
+// returns the mode to restore.
+func (fd *finder) setMode(m walkMode) walkMode {
+	prev := fd.mode
+	if m > fd.mode {
+		fd.mode = m
+	}
+	return prev
+}
 
-// noteDirectCall notes, in the first pass, the arguments of a call of a
-// function bound to a name, at the outermost application of `f a b …`.
+// dependsOnParams reports whether a walk of lv's body with its
+// parameters unknown finds a call that is unresolved, a call of an
+// unknown function taken from a parameter (`u.dockerImage x` where u
+// may be the module), or a call or mapping of a function of this file
+// (whose calls may depend on the arguments).
+func (fd *finder) dependsOnParams(lv *lambdaV, b *bindCtx) bool {
+	seen := fd.unresolvedSeen
+	prev := fd.setMode(modeCount)
+	fd.walkBody(lv, site{}, true, b)
+	fd.mode = prev
+	return fd.unresolvedSeen > seen
+}
+
+// maxDirect bounds the calls of one function walked one by one; a
+// function called more often is taken to escape.
+const maxDirect = 64
+
+// noteDirectCall notes the arguments of a call of a function of this
+// file, at the outermost application of `f a b …`: in the first pass
+// per lambda, in the second per closure (in modeNormal only: the other
+// modes bind values no caller gives). A call that gives fewer arguments
+// than the function takes in a row lets the rest escape, unless it is
+// mapped over constants.
 func (fd *finder) noteDirectCall(e *nixast.Apply, env *scope) {
-	if fd.pass != 1 || fd.spine[e] {
+	if fd.inner[e] {
 		return
 	}
 	var args []*thunk
@@ -276,41 +493,93 @@ func (fd *finder) noteDirectCall(e *nixast.Apply, env *scope) {
 		if !ok {
 			break
 		}
-		fd.spine[app] = true
+		if app != e {
+			fd.inner[app] = true
+		}
 		args = append([]*thunk{fd.ev.lazy(app.Arg, env, fd.fc)}, args...)
 		head = app.Fun
 	}
-	if _, inPlace := nixast.Unparen(head).(*nixast.Lambda); inPlace {
+	head = nixast.Unparen(head)
+	if _, inPlace := head.(*nixast.Lambda); inPlace {
 		return
+	}
+	if fd.pass == 1 {
+		fd.calleeAt[head] = true
 	}
 	lv, ok := fd.eval(head, env).(*lambdaV)
-	if !ok || lv.fc != fd.fc || len(fd.direct[lv.lam]) >= maxDirect {
+	if !ok || lv.fc != fd.fc {
 		return
 	}
-	fd.direct[lv.lam] = append(fd.direct[lv.lam], args)
+	line, _ := fd.position(e.Pos())
+	switch {
+	case fd.pass == 1:
+		if len(args) < curried(lv.lam) && !fd.calleeAt[e] {
+			fd.escaped[lv.lam] = true
+		}
+		fd.direct[lv.lam] = append(fd.direct[lv.lam], site{args: args, line: line})
+	case fd.mode == modeCount:
+		fd.unresolvedSeen++
+	case fd.mode == modeNormal:
+		k := closureKey{lv.lam, lv.env}
+		fd.sites[k] = append(fd.sites[k], site{args: args, line: line})
+	}
 }
 
-// walkBody walks lv's formals' defaults and body with args[0] bound (nil
-// args: unknown); the rest of args bind the parameters of the lambdas
-// the body is made of (`name: value: …`).
-func (fd *finder) walkBody(lv *lambdaV, args []*thunk, b *bindCtx) {
+// walkBody walks lv's formals' defaults and body with the arguments of
+// s bound (none: unknown; open: defaulted formals unknown too); the
+// arguments after the first bind the parameters of the lambdas the body
+// is made of (`name: value: …`). An unknown argument of a known call is
+// described as the parameter it is given for.
+func (fd *finder) walkBody(lv *lambdaV, s site, open bool, b *bindCtx) {
 	var arg *thunk
-	if len(args) > 0 {
-		arg = args[0]
+	if len(s.args) > 0 {
+		arg = s.args[0]
+		if s.line > 0 && lv.lam.Formals == nil && lv.lam.Arg != nil {
+			arg = givenAs(arg, lv.lam.Arg.Name, s.line)
+		}
 	}
-	inner := fd.ev.bindParams(lv, arg)
+	inner := fd.ev.bindParams(lv, arg, open)
 	if lv.lam.Formals != nil {
+		for _, fm := range lv.lam.Formals.List {
+			t := inner.vars[fm.Name.Name]
+			if s.line > 0 && t != nil && (fm.Default == nil || t.expr != fm.Default) {
+				inner.vars[fm.Name.Name] = givenAs(t, fm.Name.Name, s.line)
+			}
+		}
 		for _, fm := range lv.lam.Formals.List {
 			if fm.Default != nil {
 				fd.walk(fm.Default, inner, b)
 			}
 		}
 	}
-	if body, ok := nixast.Unparen(lv.lam.Body).(*nixast.Lambda); ok && len(args) > 1 {
-		fd.walkBody(&lambdaV{lam: body, env: inner, fc: fd.fc}, args[1:], b)
+	if body, ok := nixast.Unparen(lv.lam.Body).(*nixast.Lambda); ok && len(s.args) > 1 {
+		fd.walkBody(&lambdaV{lam: body, env: inner, fc: fd.fc}, site{args: s.args[1:], line: s.line}, open, b)
 		return
 	}
 	fd.walk(lv.lam.Body, inner, b)
+}
+
+// givenAs wraps the argument t given for parameter name by the call at
+// line so that, when it is unknown, its description says so.
+func givenAs(t *thunk, name string, line int) *thunk {
+	return &thunk{expr: &givenOf{t: t, name: name, line: line}}
+}
+
+// givenOf is a synthetic expression: an argument of a known call.
+type givenOf struct {
+	syntheticExpr
+	t    *thunk
+	name string
+	line int
+}
+
+func (ev *evaluator) given(x *givenOf) value {
+	v := ev.force(x.t)
+	if u, ok := v.(*unknown); ok && !strings.Contains(u.desc, "(given as `") {
+		return &unknown{path: u.path, argSet: u.argSet, param: u.param,
+			desc: fmt.Sprintf("%s (given as `%s` by the call at line %d)", u.desc, x.name, x.line)}
+	}
+	return v
 }
 
 // applyInPlace notes the arguments of a function written where it is
@@ -341,6 +610,8 @@ func (fd *finder) checkApply(e *nixast.Apply, env *scope, b *bindCtx) {
 	switch f := fd.eval(e.Fun, env).(type) {
 	case *funcV:
 		fd.record(f.kind, e, e.Fun, e.Arg, FormApply, []*thunk{fd.ev.lazy(e.Arg, env, fd.fc)}, nil, b)
+	case *unknown:
+		fd.countParamCall(f)
 	case *primV:
 		m, ok := mappers[f.name]
 		if len(f.args) != 1 || !ok {
@@ -359,6 +630,14 @@ func (fd *finder) checkApply(e *nixast.Apply, env *scope, b *bindCtx) {
 	}
 }
 
+// countParamCall counts, in modeCount, a call of a function taken from
+// a parameter: it may be the module's (`mk = u: u.dockerImage "x"`).
+func (fd *finder) countParamCall(f *unknown) {
+	if fd.mode == modeCount && f.param {
+		fd.unresolvedSeen++
+	}
+}
+
 // checkPipe looks at x |> f and f <| x.
 func (fd *finder) checkPipe(e *nixast.Binary, env *scope, b *bindCtx) {
 	fn, x := e.Y, e.X
@@ -368,6 +647,12 @@ func (fd *finder) checkPipe(e *nixast.Binary, env *scope, b *bindCtx) {
 	switch f := fd.eval(fn, env).(type) {
 	case *funcV:
 		fd.record(f.kind, e, fn, x, FormPipe, []*thunk{fd.ev.lazy(x, env, fd.fc)}, nil, b)
+	case *unknown:
+		fd.countParamCall(f)
+	case *lambdaV:
+		if fd.mode == modeCount && f.fc == fd.fc {
+			fd.unresolvedSeen++
+		}
 	case *primV:
 		// list |> map f
 		m, ok := mappers[f.name]
@@ -442,7 +727,16 @@ func (fd *finder) mapSite(site nixast.Node, m mapper, fnExpr, collExpr nixast.Ex
 			fd.pending[lv.lam] = append([][]*thunk{}, insts...)
 		} else if fd.pass == 1 {
 			fd.inst[lv.lam] = append(fd.inst[lv.lam], insts...)
+			fd.calleeAt[nixast.Unparen(fnExpr)] = true
 		}
+	}
+	switch f := fn.(type) {
+	case *lambdaV:
+		if fd.mode == modeCount && f.fc == fd.fc {
+			fd.unresolvedSeen++
+		}
+	case *unknown:
+		fd.countParamCall(f)
 	}
 	if fd.pass == 1 {
 		return
@@ -496,17 +790,28 @@ func (fd *finder) firstClass(fn value, haveInsts bool, insts [][]*thunk) (Kind, 
 }
 
 // record notes one visit of a call: its arguments (one per element for
-// mapped calls), or the unknown collection it maps over.
+// mapped calls), or the unknown collection it maps over. A call is
+// resolved when every visit resolved it; the targets of the visits that
+// did are its targets, or else its candidates.
 func (fd *finder) record(kind Kind, node, callee, arg nixast.Node, form Form, args []*thunk, collUnknown *unknown, b *bindCtx) {
 	if fd.pass == 1 {
 		return
 	}
-	key := callKey{node.Pos(), node.End(), form}
-	acc := fd.calls[key]
-	if fd.candidate {
-		fd.recordCandidates(acc, kind, args, collUnknown)
+	if fd.mode == modeCount {
+		if collUnknown != nil {
+			fd.unresolvedSeen++
+			return
+		}
+		for _, a := range args {
+			if _, why := fd.target(kind, fd.force(a)); why != "" {
+				fd.unresolvedSeen++
+				return
+			}
+		}
 		return
 	}
+	key := callKey{node.Pos(), node.End(), form}
+	acc := fd.calls[key]
 	if acc == nil {
 		line, col := fd.position(node.Pos())
 		acc = &callAcc{call: Call{
@@ -522,38 +827,23 @@ func (fd *finder) record(kind Kind, node, callee, arg nixast.Node, form Form, ar
 		acc.call.Binding = fd.binding(b, node)
 		fd.calls[key] = acc
 	}
-	if acc.unresolved != "" {
+	unresolved := func(why string) {
 		fd.unresolvedSeen++
-		return
+		if acc.unresolved == "" {
+			acc.unresolved = why
+		}
 	}
 	if collUnknown != nil {
-		acc.unresolved = "argument depends on " + collUnknown.desc
-		fd.unresolvedSeen++
+		unresolved("argument depends on " + collUnknown.desc)
 		return
 	}
 	for _, a := range args {
 		t, why := fd.target(kind, fd.force(a))
-		if why != "" {
-			fd.unresolvedSeen++
-			acc.unresolved = why
-			acc.targets = nil
-			return
-		}
-		if !hasKey(acc.targets, t.Key) {
+		switch {
+		case why != "":
+			unresolved(why)
+		case fd.mode == modeNormal && !hasKey(acc.targets, t.Key):
 			acc.targets = append(acc.targets, t)
-		}
-	}
-}
-
-// recordCandidates adds what a call gets when its function is called as
-// a call seen in this file calls it.
-func (fd *finder) recordCandidates(acc *callAcc, kind Kind, args []*thunk, collUnknown *unknown) {
-	if acc == nil || collUnknown != nil {
-		return
-	}
-	for _, a := range args {
-		if t, why := fd.target(kind, fd.force(a)); why == "" && !hasKey(acc.candidates, t.Key) {
-			acc.candidates = append(acc.candidates, t)
 		}
 	}
 }
