@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/uptix-dev/uptix/discover"
+	"github.com/uptix-dev/uptix/lock"
 	"github.com/uptix-dev/uptix/nixast"
 	"github.com/uptix-dev/uptix/rewrite"
 )
@@ -46,7 +48,11 @@ func runLint(e *env, args []string, asJSON bool) int {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
-	locked, err := lockedKeys(e.lockFile)
+	opts, err := lintLock(e.lockFile)
+	if errors.As(err, new(lock.ErrorList)) {
+		printLockErrors(e.stderr, err)
+		return exitUsage
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "uptix lint: %v\n", err)
 		return exitUsage
@@ -67,7 +73,7 @@ func runLint(e *env, args []string, asJSON bool) int {
 				continue
 			}
 			done[filepath.Clean(name)] = true
-			fs, code := lintOne(e, name, locked)
+			fs, code := lintOne(e, name, opts)
 			status = max(status, code)
 			for _, f := range fs {
 				out.Findings = append(out.Findings, lintFinding{
@@ -116,13 +122,13 @@ func runLint(e *env, args []string, asJSON bool) int {
 }
 
 // lintOne reads and checks one file.
-func lintOne(e *env, name string, locked func(string) bool) ([]rewrite.Finding, int) {
+func lintOne(e *env, name string, opts rewrite.LintOptions) ([]rewrite.Finding, int) {
 	src, err := os.ReadFile(name)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "uptix lint: reading %q: %v\n", name, errors.Unwrap(err))
 		return nil, exitUsage
 	}
-	fs, err := rewrite.LintFile(name, src, locked)
+	fs, err := rewrite.LintFileWith(name, src, opts)
 	var list nixast.ErrorList
 	switch {
 	case errors.As(err, &list):
@@ -135,6 +141,45 @@ func lintOne(e *env, name string, locked func(string) bool) ([]rewrite.Finding, 
 		return nil, exitFindings
 	}
 	return fs, exitOK
+}
+
+// lintLock reads the lock file for lint: which keys it holds, and which
+// of those hold an entry of the earlier uptix that the Nix module
+// refuses (a bare digest, or an image lock without imageDigest and
+// sha256). A missing lock file holds nothing. Keys the earliest uptix
+// wrote without a trailing "$" count too.
+func lintLock(path string) (rewrite.LintOptions, error) {
+	f, err := lock.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return rewrite.LintOptions{Locked: func(string) bool { return false }}, nil
+	}
+	if err != nil {
+		return rewrite.LintOptions{}, err
+	}
+	entry := func(key string) *lock.Entry {
+		if en, ok := f.Entries[key]; ok {
+			return en
+		}
+		if legacy := lock.LegacyKey(key); legacy != "" {
+			return f.Entries[legacy]
+		}
+		return nil
+	}
+	return rewrite.LintOptions{
+		Locked: func(key string) bool { return entry(key) != nil },
+		Stale: func(key string) string {
+			en := entry(key)
+			switch {
+			case en == nil:
+				return ""
+			case en.Docker == nil && en.GitHub == nil:
+				return "a bare digest, without a hash"
+			case en.Docker != nil && (en.Docker.ImageDigest == "" || en.Docker.SHA256 == ""):
+				return "no imageDigest and sha256"
+			}
+			return ""
+		},
+	}, nil
 }
 
 // filesWithCalls discovers root (a directory or a file) and returns the

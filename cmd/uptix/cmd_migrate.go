@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -20,7 +21,7 @@ func init() {
 		summary: "rewrite `image = uptix.dockerImage X;` into `imageFile = uptix.dockerImage X; image = X;`",
 		flags: func(fs *pflag.FlagSet) func(e *env, args []string) int {
 			o := &migrateOptions{}
-			fs.BoolVar(&o.diff, "diff", false, "print the change as a unified diff (the default)")
+			fs.BoolVar(&o.diff, "diff", false, "print the change as a unified diff (the default); its paths are relative to the top of the git work tree, so run git apply there (outside git: relative to the current directory)")
 			fs.BoolVarP(&o.write, "write", "w", false, "rewrite the files in place")
 			fs.BoolVar(&o.check, "check", false, "change nothing; list the files that would change and exit 1 if there are any")
 			return func(e *env, args []string) int { return runMigrate(e, o, args) }
@@ -33,8 +34,15 @@ type migrateOptions struct {
 }
 
 func runMigrate(e *env, o *migrateOptions, args []string) int {
-	if o.write && o.check {
-		fmt.Fprintln(e.stderr, "uptix migrate: --write and --check do not go together")
+	conflict := ""
+	switch {
+	case o.write && o.check:
+		conflict = "--write and --check"
+	case o.write && o.diff:
+		conflict = "--diff and --write"
+	}
+	if conflict != "" {
+		fmt.Fprintf(e.stderr, "uptix migrate: %s do not go together\n", conflict)
 		fmt.Fprintln(e.stderr, "Run 'uptix migrate --help' for usage.")
 		return exitUsage
 	}
@@ -76,7 +84,7 @@ func runMigrate(e *env, o *migrateOptions, args []string) int {
 			}
 			changed++
 			if o.diff {
-				e.stdout.Write(res.Diff())
+				e.stdout.Write(rewrite.Diff(patchName(name), res.Src, res.Out))
 			}
 			if o.check && !o.diff {
 				fmt.Fprintln(e.stdout, name)
@@ -118,6 +126,53 @@ func migrateOne(e *env, name string) (*rewrite.Result, int) {
 		return nil, exitFindings
 	}
 	return res, exitOK
+}
+
+// patchName names a file in a patch: relative to the top of the git
+// work tree the file is in (what `git apply` expects wherever in the
+// tree it runs), else relative to the current directory when the file
+// is below it, else by its absolute path.
+func patchName(name string) string {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return name
+	}
+	if top := gitTop(filepath.Dir(abs)); top != "" {
+		if rel, ok := below(top, abs); ok {
+			return rel
+		}
+	}
+	if wd, err := os.Getwd(); err == nil {
+		if rel, ok := below(wd, abs); ok {
+			return rel
+		}
+	}
+	return abs
+}
+
+// below returns path relative to dir when path is inside dir.
+func below(dir, path string) (string, bool) {
+	rel, err := filepath.Rel(dir, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return rel, true
+}
+
+// gitTop returns the nearest directory at or above dir that holds a
+// .git entry (a directory, or the file of a linked work tree or
+// submodule); "" when there is none.
+func gitTop(dir string) string {
+	for {
+		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
+			return dir
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return ""
+		}
+		dir = parent
+	}
 }
 
 // filesWithImageCalls discovers root (a directory or a file) and returns
