@@ -115,8 +115,14 @@ func (h *Handle) Bytes() []byte { return h.data }
 // Existed reports whether the lock file existed before Lock.
 func (h *Handle) Existed() bool { return !h.created }
 
-// Read parses the content the handle holds.
-func (h *Handle) Read() (*File, error) { return Parse(h.path, h.data) }
+// Read parses the content the handle holds. A file that Lock created,
+// and nothing has written yet, holds an empty lock.
+func (h *Handle) Read() (*File, error) {
+	if h.created && !h.written {
+		return New(), nil
+	}
+	return Parse(h.path, h.data)
+}
 
 // Write replaces the lock file with f's encoding, atomically: a reader
 // sees the old content or the new, never a part. The file keeps its

@@ -39,6 +39,45 @@ func (l ErrorList) Error() string {
 	return b.String()
 }
 
+// EmptyMsg is the message of the error Parse reports for an empty file.
+const EmptyMsg = "the lock file is empty; run 'uptix init' to start a new one"
+
+// Excerpt returns the line e is on and, below it, a caret under its
+// column, each line indented by a tab and ended by a newline; tabs in
+// the line are kept so that the caret lines up. It is "" when there is
+// no line to show.
+func (e *Error) Excerpt() string {
+	if e.LineText == "" {
+		return ""
+	}
+	var pad strings.Builder
+	for i := 0; i < e.Column-1 && i < len(e.LineText); i++ {
+		if e.LineText[i] == '\t' {
+			pad.WriteByte('\t')
+		} else {
+			pad.WriteByte(' ')
+		}
+	}
+	return "\t" + e.LineText + "\n\t" + pad.String() + "^\n"
+}
+
+// Explain returns err as a person reads it, ending in a newline: for an
+// ErrorList (or an error wrapping one), each problem's file:line:col
+// message followed by its Excerpt; for other errors, err.Error().
+func Explain(err error) string {
+	var l ErrorList
+	if !errors.As(err, &l) {
+		return err.Error() + "\n"
+	}
+	var b strings.Builder
+	for _, e := range l {
+		b.WriteString(e.Error())
+		b.WriteByte('\n')
+		b.WriteString(e.Excerpt())
+	}
+	return b.String()
+}
+
 // ReadFile reads and validates the lock file at path. A missing file is
 // an error satisfying errors.Is(err, fs.ErrNotExist).
 func ReadFile(path string) (*File, error) {
@@ -50,16 +89,18 @@ func ReadFile(path string) (*File, error) {
 }
 
 // Parse validates a lock file's content. filename is used in error
-// positions. A file that is empty (or only white space) is an empty
-// lock. Entries written by the earlier uptix are accepted: a bare image
+// positions. A file that is empty (or only white space) is an error: it
+// is most likely a lock cut short, and a new lock is "{}" (see Create).
+// Entries written by the earlier uptix are accepted: a bare image
 // digest, and an image lock without a platform, give a Stale entry; a
 // GitHub lock not wrapped in {metadata, lock} is upgraded when written.
 // The error, when not nil, is an ErrorList.
 func Parse(filename string, data []byte) (*File, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return New(), nil
-	}
 	p := &checker{filename: filename, src: data}
+	if len(bytes.TrimSpace(data)) == 0 {
+		p.errorf(0, "%s", EmptyMsg)
+		return nil, p.errs
+	}
 	root, dups, dupNames, err := parseTree(data)
 	if err != nil {
 		var oe *offsetError

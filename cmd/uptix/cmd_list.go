@@ -127,14 +127,7 @@ func readLockFile(e *env, cmd string) (*lock.File, int) {
 }
 
 // printLockErrors prints the problems of a lock file, each with its line
-// and a caret under the column.
+// and a caret under the column (lock.Explain).
 func printLockErrors(w io.Writer, err error) {
-	var l lock.ErrorList
-	if !errors.As(err, &l) {
-		fmt.Fprintln(w, err)
-		return
-	}
-	for _, le := range l {
-		updateCaretError(w, le.Error(), le.LineText, le.Column)
-	}
+	io.WriteString(w, lock.Explain(err))
 }

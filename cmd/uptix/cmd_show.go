@@ -42,15 +42,22 @@ func runShow(e *env, asJSON bool, args []string) int {
 		fmt.Fprintf(e.stderr, "uptix show: %s has no entry for %q\n", e.lockFile, args[0])
 		return exitFindings
 	}
-	for i, k := range keys {
-		if i > 0 {
-			fmt.Fprintln(e.stdout)
+	if _, exact := f.Entries[args[0]]; exact {
+		keys = []string{args[0]}
+	}
+	if len(keys) > 1 {
+		// owner/repo names a release and every branch of the repository.
+		fmt.Fprintf(e.stderr, "uptix show: %q is ambiguous; %s has %d entries for it:\n", args[0], e.lockFile, len(keys))
+		for _, k := range keys {
+			fmt.Fprintf(e.stderr, "\t%s\n", k)
 		}
-		if asJSON {
-			fmt.Fprintf(e.stdout, "%s\n", f.Entries[k].Bytes())
-			continue
-		}
-		showEntry(e.stdout, k, f.Entries[k])
+		fmt.Fprintln(e.stderr, "Name one by its key, or a branch as owner/repo:branch.")
+		return exitUsage
+	}
+	if asJSON {
+		fmt.Fprintf(e.stdout, "%s\n", f.Entries[keys[0]].Bytes())
+	} else {
+		showEntry(e.stdout, keys[0], f.Entries[keys[0]])
 	}
 	return exitOK
 }

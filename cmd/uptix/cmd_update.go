@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/spf13/pflag"
@@ -64,15 +63,27 @@ func runUpdate(e *env, o *updateOptions, args []string) int {
 		return exitUsage
 	}
 
-	want, code := discoverDeps(e, ".")
+	// The lock describes the tree of the directory that holds it; all of
+	// it is scanned, or entries still in use would look unused.
+	root, shown := updateRoot(e.lockFile)
+	if shown != "" {
+		fmt.Fprintf(e.stderr, "uptix update: looking for calls under %s, the directory of %s\n", shown, e.lockFile)
+	}
+	found, code := discoverDeps(e, root, len(o.deps) > 0)
 	if code != exitOK {
 		return code
 	}
 	var only map[string]bool
 	if len(o.deps) > 0 {
-		if only, err = selectDeps(want, o.deps); err != nil {
+		if only, err = selectDeps(found.want, o.deps); err != nil {
 			fmt.Fprintf(e.stderr, "uptix update: %v\n", err)
 			return exitUsage
+		}
+	} else {
+		// A call without candidates is one the lock cannot cover.
+		for i := range found.unresolved {
+			uc := &found.unresolved[i]
+			uc.failed = len(uc.candidates) == 0
 		}
 	}
 
@@ -80,10 +91,11 @@ func runUpdate(e *env, o *updateOptions, args []string) int {
 	// cannot interleave. A dry run writes nothing and needs no lock.
 	var h *lock.Handle
 	var data []byte
+	fresh := false // there is no lock file yet
 	if o.dryRun {
 		data, err = os.ReadFile(e.lockFile)
 		if errors.Is(err, fs.ErrNotExist) {
-			err = nil
+			err, fresh = nil, true
 		}
 	} else {
 		h, err = lock.Lock(e.ctx, e.lockFile, func() {
@@ -91,21 +103,28 @@ func runUpdate(e *env, o *updateOptions, args []string) int {
 		})
 		if h != nil {
 			defer h.Close()
-			data = h.Bytes()
+			data, fresh = h.Bytes(), !h.Existed()
 		}
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "uptix update: %v\n", err)
 		return exitFindings
 	}
-	old, err := lock.Parse(e.lockFile, data)
-	if err != nil {
-		printLockErrors(e.stderr, err)
-		fmt.Fprintf(e.stderr, "uptix update: %s left unchanged\n", e.lockFile)
-		return exitUsage
+	old := lock.New()
+	if !fresh {
+		// An empty file is an error too: most likely a lock cut short.
+		if old, err = lock.Parse(e.lockFile, data); err != nil {
+			printLockErrors(e.stderr, err)
+			fmt.Fprintf(e.stderr, "uptix update: %s left unchanged\n", e.lockFile)
+			return exitUsage
+		}
 	}
 
-	next, outs := u.run(e.ctx, old, makePlan(old, want, only))
+	plan := makePlan(old, found.want, only)
+	if n := len(found.unresolved); n > 0 && len(plan.remove) > 0 {
+		plan.keepAll(keptReason(found.unresolved))
+	}
+	next, outs := u.run(e.ctx, old, plan)
 	u.progress.wait()
 	if e.ctx.Err() != nil {
 		fmt.Fprintf(e.stderr, "uptix update: interrupted; %s left unchanged\n", e.lockFile)
@@ -133,15 +152,16 @@ func runUpdate(e *env, o *updateOptions, args []string) int {
 		summary = e.stderr
 	}
 	if o.json {
-		if err := writeJSONSummary(e.stdout, e.lockFile, o.dryRun, written, diff, outs); err != nil {
+		if err := writeJSONSummary(e.stdout, e.lockFile, o.dryRun, written, diff, outs, found.unresolved); err != nil {
 			fmt.Fprintf(e.stderr, "uptix update: %v\n", err)
 			return exitFindings
 		}
 	} else {
-		printSummary(summary, outs)
+		printWarnings(e.stderr, outs)
+		printSummary(summary, outs, found.unresolved)
 	}
 
-	if countOutcomes(outs)[depFailed] > 0 || (o.dryRun && changed) {
+	if countOutcomes(outs, found.unresolved)[depFailed] > 0 || (o.dryRun && changed) {
 		return exitFindings
 	}
 	return exitOK
@@ -154,19 +174,18 @@ func (o *updateOptions) updater(e *env) (*updater, error) {
 		return nil, fmt.Errorf("--jobs %d: want at least 1", o.jobs)
 	}
 	for _, s := range o.platforms {
-		p, err := resolve.ParsePlatform(s)
+		p, err := parsePlatformFlag(s)
 		if err != nil {
-			return nil, fmt.Errorf("--platform %q: %w", s, err)
+			return nil, err
 		}
 		u.platforms = append(u.platforms, p)
 	}
-	mirrors := map[string]string{}
-	for _, m := range o.mirrors {
-		reg, host, ok := strings.Cut(m, "=")
-		if !ok || reg == "" || host == "" {
-			return nil, fmt.Errorf("--mirror %q: want REGISTRY=HOST", m)
-		}
-		mirrors[reg] = host
+	mirrors, err := parseMirrors(o.mirrors)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkInsecure(o.insecure); err != nil {
+		return nil, err
 	}
 
 	if o.json {
@@ -207,6 +226,17 @@ func (o *updateOptions) updater(e *env) (*updater, error) {
 type discardWriter struct{}
 
 func (discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+
+// keptReason says why entries no call asks for are kept: calls that
+// could not be resolved may use them.
+func keptReason(calls []unlockedCall) string {
+	n := "1 call"
+	if len(calls) > 1 {
+		n = fmt.Sprintf("%d calls", len(calls))
+	}
+	return fmt.Sprintf("no call found asks for it, but it is kept: %s could not be resolved and may use it (%s)",
+		n, calls[0].where())
+}
 
 // selectDeps returns the wanted keys that --dependency patterns name: a
 // key exactly, or for GitHub keys owner/repo or owner/repo:branch.

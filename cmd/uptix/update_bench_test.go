@@ -33,7 +33,7 @@ func benchSetup(b *testing.B, n, changed int) (*testreg.Registry, []wantedDep, *
 		want = append(want, wantedDep{key: testRegistryName + "/" + repo + ":stable"})
 	}
 	locked, outs := newTestUpdater(reg).run(context.Background(), lock.New(), makePlan(lock.New(), want, nil))
-	if c := countOutcomes(outs); c[depAdded] != n {
+	if c := countOutcomes(outs, nil); c[depAdded] != n {
 		b.Fatalf("locking: %s", statuses(outs))
 	}
 	for i := range changed {
@@ -51,7 +51,7 @@ func benchUpdate(b *testing.B, n, changed int) {
 	b.ResetTimer()
 	for b.Loop() {
 		_, outs := newTestUpdater(reg).run(ctx, locked, makePlan(locked, want, nil))
-		if c := countOutcomes(outs); c[depUpdated] != changed || c[depUnchanged] != n-changed {
+		if c := countOutcomes(outs, nil); c[depUpdated] != changed || c[depUnchanged] != n-changed {
 			b.Fatalf("update: %s", statuses(outs))
 		}
 	}
@@ -81,7 +81,7 @@ func BenchmarkUpdate50FromEmpty(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		_, outs := newTestUpdater(reg).run(ctx, empty, makePlan(empty, want, nil))
-		if c := countOutcomes(outs); c[depAdded] != 50 {
+		if c := countOutcomes(outs, nil); c[depAdded] != 50 {
 			b.Fatalf("update: %s", statuses(outs))
 		}
 	}

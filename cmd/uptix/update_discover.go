@@ -3,39 +3,136 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/uptix-dev/uptix/discover"
 )
 
+// discovery is what the calls under the project's root ask for.
+type discovery struct {
+	want []wantedDep
+	// unresolved are the calls whose argument is not a constant, in
+	// file order.
+	unresolved []unlockedCall
+}
+
+// unlockedCall is a call whose argument uptix cannot work out.
+type unlockedCall struct {
+	file      string // as the user can open it (see projectPaths)
+	line, col int
+	kind      discover.Kind
+	reason    string
+	// candidates are the keys the calls of the enclosing function in
+	// the same file give it; they are locked.
+	candidates []string
+	// failed is set when the update fails for the call: it has no
+	// candidates (and the update is not limited by --dependency).
+	failed bool
+}
+
+func (c *unlockedCall) where() string { return fmt.Sprintf("%s:%d:%d", c.file, c.line, c.col) }
+
+// updateRoot returns the directory whose Nix files the lock at
+// lockFile describes: the directory that holds it. shown is the root
+// as messages name it, "" when it is the current directory.
+func updateRoot(lockFile string) (root, shown string) {
+	root = filepath.Dir(lockFile)
+	if root == "." {
+		return root, ""
+	}
+	if sameDir(root, ".") {
+		return root, ""
+	}
+	return root, filepath.ToSlash(root)
+}
+
+// sameDir reports whether a and b name the same directory.
+func sameDir(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// projectPaths turns the paths discover gives, relative to root, into
+// paths as the user can open them: relative to the current directory
+// when the file lies under it, else joined to root as given;
+// slash-separated.
+type projectPaths struct {
+	root    string
+	absRoot string // "" when unknown
+	cwd     string // absolute, "" when unknown
+}
+
+func newProjectPaths(root string) projectPaths {
+	p := projectPaths{root: root}
+	abs, err1 := filepath.Abs(root)
+	wd, err2 := os.Getwd()
+	if err1 == nil && err2 == nil {
+		p.absRoot, p.cwd = abs, wd
+	}
+	return p
+}
+
+func (p projectPaths) of(file string) string {
+	path := filepath.Join(p.root, filepath.FromSlash(file))
+	if p.cwd != "" {
+		abs := filepath.Join(p.absRoot, filepath.FromSlash(file))
+		if rel, err := filepath.Rel(p.cwd, abs); err == nil && rel != ".." &&
+			!strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			path = rel
+		}
+	}
+	return filepath.ToSlash(path)
+}
+
 // discoverDeps finds the uptix calls under root and returns the lock
-// keys they ask for, in file order. Files that do not parse are printed
-// (file:line:col, the line and a caret) and make the status exitUsage;
-// calls whose argument is not constant are printed as warnings.
-func discoverDeps(e *env, root string) ([]wantedDep, int) {
+// keys they ask for, in file order, and the calls it cannot resolve.
+// The keys of an unresolved call's candidates are wanted too: they are
+// images the configuration uses. Files that do not parse are printed
+// (file:line:col, the line and a caret) and make the status exitUsage.
+// When warnUnresolved is set, every unresolved call is printed as a
+// warning; otherwise only those with candidates are (the others are
+// the update's failures).
+func discoverDeps(e *env, root string, warnUnresolved bool) (*discovery, int) {
 	res, err := discover.Dir(e.ctx, root, nil)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "uptix update: discovering calls: %v\n", err)
 		return nil, exitFindings
 	}
+	paths := newProjectPaths(root)
 	if len(res.Errors) > 0 {
 		for _, pe := range res.Errors {
-			updateCaretError(e.stderr, pe.Error(), pe.LineText, pe.Col)
+			msg := fmt.Sprintf("%s:%d:%d: %s", paths.of(pe.File), pe.Line, pe.Col, pe.Msg)
+			updateCaretError(e.stderr, msg, pe.LineText, pe.Col)
 		}
 		return nil, exitUsage
 	}
-	var want []wantedDep
+	d := &discovery{}
 	for _, c := range res.Calls {
-		where := fmt.Sprintf("%s:%d:%d", c.File, c.Line, c.Col)
-		if c.Unresolved != "" {
-			fmt.Fprintf(e.stderr, "%s: warning: %s call not locked: %s\n", where, c.Kind, c.Unresolved)
+		where := fmt.Sprintf("%s:%d:%d", paths.of(c.File), c.Line, c.Col)
+		for _, t := range c.Targets {
+			d.want = append(d.want, wantedDep{key: t.Key, where: where, invalid: t.Invalid})
+		}
+		if c.Unresolved == "" {
 			continue
 		}
-		for _, t := range c.Targets {
-			want = append(want, wantedDep{key: t.Key, where: where, invalid: t.Invalid})
+		uc := unlockedCall{file: paths.of(c.File), line: c.Line, col: c.Col, kind: c.Kind, reason: c.Unresolved}
+		for _, t := range c.Candidates {
+			uc.candidates = append(uc.candidates, t.Key)
+			d.want = append(d.want, wantedDep{key: t.Key, where: where, invalid: t.Invalid})
+		}
+		d.unresolved = append(d.unresolved, uc)
+		switch {
+		case len(uc.candidates) > 0:
+			fmt.Fprintf(e.stderr, "%s: warning: %s call not resolved: %s; locking what the calls in this file give it: %s\n",
+				where, c.Kind, c.Unresolved, commaList(uc.candidates))
+		case warnUnresolved:
+			fmt.Fprintf(e.stderr, "%s: warning: %s call not locked: %s\n", where, c.Kind, c.Unresolved)
 		}
 	}
-	return want, exitOK
+	return d, exitOK
 }
 
 // updateCaretError prints msg, then the line it is about and a caret

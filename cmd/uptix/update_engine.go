@@ -44,10 +44,11 @@ const (
 	depAdded
 	depFailed
 	depRemoved
+	depKept // no call asks for it, but an unresolved call may use it
 )
 
 func (s depStatus) String() string {
-	return [...]string{"unchanged", "updated", "added", "failed", "removed"}[s]
+	return [...]string{"unchanged", "updated", "added", "failed", "removed", "kept"}[s]
 }
 
 // depOutcome is the result of one dependency.
@@ -59,6 +60,9 @@ type depOutcome struct {
 	note   string      // what changed besides the version, if anything
 	err    error
 	bytes  int64 // compressed bytes downloaded
+	// warnings are about what was locked, e.g. an image built for
+	// another platform than the one it is locked for.
+	warnings []string
 }
 
 // updater resolves dependencies and builds the new lock.
@@ -87,6 +91,8 @@ type updatePlan struct {
 	check   []wantedDep       // keys to resolve, sorted
 	old     map[string]string // wanted key -> key of its entry in the old lock, if any
 	remove  []string          // old keys no call wants, sorted
+	kept    []string          // old keys no call wants that stay, sorted
+	keptWhy string            // why they stay
 	renamed map[string]string // old legacy key -> new key
 	where   map[string]string // key -> first call position
 	invalid map[string]string // key -> why its reference is invalid
@@ -130,6 +136,13 @@ func makePlan(old *lock.File, want []wantedDep, only map[string]bool) *updatePla
 		}
 	}
 	return p
+}
+
+// keepAll keeps the entries the plan would remove, saying why.
+func (p *updatePlan) keepAll(why string) {
+	p.kept = append(p.kept, p.remove...)
+	p.remove = nil
+	p.keptWhy = why
 }
 
 // run resolves every dependency of the plan, jobs at a time, and
@@ -183,6 +196,10 @@ func (u *updater) run(ctx context.Context, old *lock.File, p *updatePlan) (*lock
 		outs = append(outs, depOutcome{key: k, status: depRemoved, old: old.Entries[k]})
 		delete(next.Entries, k)
 	}
+	for _, k := range p.kept {
+		e := old.Entries[k]
+		outs = append(outs, depOutcome{key: k, status: depKept, old: e, new: e, note: p.keptWhy})
+	}
 	sort.SliceStable(outs, func(i, j int) bool { return outs[i].key < outs[j].key })
 	return next, outs
 }
@@ -207,18 +224,23 @@ func (u *updater) one(ctx context.Context, key string, prev *lock.Entry) depOutc
 	return o
 }
 
-// wantedPlatforms returns the platforms an image entry must hold, the
-// primary one first: those the entry has (linux/amd64 for an entry the
+// wantedPlatforms returns the platforms an image entry must hold,
+// normalised (see normPlatform), the primary one first: those the entry has (linux/amd64 for an entry the
 // earlier uptix wrote), for a new entry those the lock holds for other
 // images (the fleet's), then those asked for; the default platform when
 // there are none.
 func (u *updater) wantedPlatforms(prev *lock.Entry) []resolve.Platform {
 	var out []resolve.Platform
 	seen := map[string]bool{}
-	addStr := func(s string) {
-		if pl, err := resolve.ParsePlatform(s); err == nil && !seen[pl.String()] {
+	add := func(pl resolve.Platform) {
+		if pl = normPlatform(pl); !seen[pl.String()] {
 			seen[pl.String()] = true
 			out = append(out, pl)
+		}
+	}
+	addStr := func(s string) {
+		if pl, err := resolve.ParsePlatform(s); err == nil {
+			add(pl)
 		}
 	}
 	switch {
@@ -238,7 +260,7 @@ func (u *updater) wantedPlatforms(prev *lock.Entry) []resolve.Platform {
 		}
 	}
 	for _, pl := range u.platforms {
-		addStr(pl.String())
+		add(pl)
 	}
 	if len(out) == 0 {
 		out = append(out, resolve.DefaultPlatform)
@@ -255,7 +277,7 @@ func fleetPlatforms(f *lock.File) []string {
 		switch {
 		case e.Docker != nil && e.Stale == "":
 			for p := range e.Docker.Locked() {
-				set[p] = true
+				set[normPlatformString(p)] = true
 			}
 		case e.Docker != nil || e.Digest != "":
 			set[resolve.DefaultPlatform.String()] = true
@@ -289,6 +311,11 @@ func (u *updater) image(ctx context.Context, ref string, prev *lock.Entry) depOu
 	}
 	e := imageEntry(ref, res, prev)
 	o := depOutcome{status: depAdded, new: e}
+	for _, pr := range res.Platforms {
+		if w := platformMismatch(pr.Platform, pr.ImagePlatform); w != "" {
+			o.warnings = append(o.warnings, w)
+		}
+	}
 	if prev != nil {
 		o.status = depUpdated
 		o.note = imageNote(prev, e)
@@ -356,16 +383,35 @@ func imageNote(prev, e *lock.Entry) string {
 	case prev.Docker == nil:
 		return ""
 	case prev.Docker.ImageDigest == e.Docker.ImageDigest:
-		var addedP []string
+		// Platforms locked under another name (linux/arm64/v8) are
+		// renamed, not added.
+		renamed := map[string]string{}
+		for p := range prev.Docker.Locked() {
+			if n := normPlatformString(p); n != p {
+				renamed[n] = p
+			}
+		}
+		var addedP, renamedP []string
 		for p := range e.Docker.Locked() {
-			if _, ok := prev.Docker.Locked()[p]; !ok {
+			if _, ok := prev.Docker.Locked()[p]; ok {
+				continue
+			}
+			if was, ok := renamed[p]; ok {
+				renamedP = append(renamedP, was+" now "+p)
+			} else {
 				addedP = append(addedP, p)
 			}
 		}
 		sort.Strings(addedP)
+		sort.Strings(renamedP)
+		var notes []string
 		if len(addedP) > 0 {
-			return fmt.Sprintf("platform %s added", commaList(addedP))
+			notes = append(notes, fmt.Sprintf("platform %s added", commaList(addedP)))
 		}
+		if len(renamedP) > 0 {
+			notes = append(notes, "platform "+commaList(renamedP))
+		}
+		return strings.Join(notes, "; ")
 	}
 	return ""
 }

@@ -10,31 +10,53 @@ import (
 	"github.com/uptix-dev/uptix/lock"
 )
 
-// counts sums outcomes by status.
-func countOutcomes(outs []depOutcome) map[depStatus]int {
+// countOutcomes sums outcomes by status; each failed call (an
+// unresolved call the lock cannot cover) counts as failed too.
+func countOutcomes(outs []depOutcome, calls []unlockedCall) map[depStatus]int {
 	c := map[depStatus]int{}
 	for _, o := range outs {
 		c[o.status]++
 	}
+	for _, uc := range calls {
+		if uc.failed {
+			c[depFailed]++
+		}
+	}
 	return c
 }
 
-// countsLine is "3 unchanged, 1 updated, 0 added, 1 removed, 0 failed".
+// countsLine is "3 unchanged, 1 updated, 0 added, 1 removed, 0 failed",
+// and ", 2 kept" when entries were kept.
 func countsLine(c map[depStatus]int) string {
 	var parts []string
 	for _, s := range []depStatus{depUnchanged, depUpdated, depAdded, depRemoved, depFailed} {
 		parts = append(parts, fmt.Sprintf("%d %s", c[s], s))
 	}
+	if c[depKept] > 0 {
+		parts = append(parts, fmt.Sprintf("%d %s", c[depKept], depKept))
+	}
 	return strings.Join(parts, ", ")
 }
 
+// failedCallText says why an unresolved call without candidates fails.
+func failedCallText(uc *unlockedCall) string {
+	return fmt.Sprintf("%s call not resolved: %s; the lock cannot cover it (the Nix module fails for any value the lock does not hold)",
+		uc.kind, uc.reason)
+}
+
 // printSummary writes, for each dependency that changed or failed, what
-// it was and what it is now, then the counts.
-func printSummary(w io.Writer, outs []depOutcome) {
+// it was and what it is now, then the calls that failed (calls holds
+// every unresolved call), then the counts.
+func printSummary(w io.Writer, outs []depOutcome, calls []unlockedCall) {
 	width := 0
 	for _, o := range outs {
 		if o.status != depUnchanged {
 			width = max(width, len(o.status.String()))
+		}
+	}
+	for _, uc := range calls {
+		if uc.failed {
+			width = max(width, len(depFailed.String()))
 		}
 	}
 	for _, o := range outs {
@@ -57,15 +79,31 @@ func printSummary(w io.Writer, outs []depOutcome) {
 			line = versionText(o.new)
 		case depRemoved:
 			line = versionText(o.old) + ", no call uses it any more"
+		case depKept:
+			line = versionText(o.old) + "; " + o.note
 		case depFailed:
 			line = o.err.Error()
 		}
-		if o.note != "" {
+		if o.note != "" && o.status != depKept {
 			line += " (" + o.note + ")"
 		}
 		fmt.Fprintf(w, "%-*s %s: %s\n", width, o.status, o.key, line)
 	}
-	fmt.Fprintln(w, countsLine(countOutcomes(outs)))
+	for i := range calls {
+		if uc := &calls[i]; uc.failed {
+			fmt.Fprintf(w, "%-*s %s: %s\n", width, depFailed, uc.where(), failedCallText(uc))
+		}
+	}
+	fmt.Fprintln(w, countsLine(countOutcomes(outs, calls)))
+}
+
+// printWarnings writes the warnings of the outcomes, one a line.
+func printWarnings(w io.Writer, outs []depOutcome) {
+	for _, o := range outs {
+		for _, msg := range o.warnings {
+			fmt.Fprintf(w, "uptix update: warning: %s: %s\n", o.key, msg)
+		}
+	}
 }
 
 // versionText is an entry's version as a person reads it, with the time
@@ -122,6 +160,8 @@ type jsonSummary struct {
 	Written      bool             `json:"written"`
 	Counts       map[string]int   `json:"counts"`
 	Dependencies []jsonDependency `json:"dependencies"`
+	// Unresolved are the calls whose argument is not a constant.
+	Unresolved []jsonUnresolved `json:"unresolved"`
 	// Diff is the change to the lock file, for --dry-run.
 	Diff string `json:"diff,omitempty"`
 }
@@ -133,7 +173,20 @@ type jsonDependency struct {
 	New        *jsonVersion `json:"new,omitempty"`
 	Note       string       `json:"note,omitempty"`
 	Error      string       `json:"error,omitempty"`
+	Warnings   []string     `json:"warnings,omitempty"`
 	Downloaded int64        `json:"downloadedBytes"`
+}
+
+// jsonUnresolved is an unresolved call. Failed is set when the update
+// fails for it: it has no candidates, so the lock cannot cover it.
+type jsonUnresolved struct {
+	Kind       string   `json:"kind"`
+	File       string   `json:"file"`
+	Line       int      `json:"line"`
+	Col        int      `json:"col"`
+	Reason     string   `json:"reason"`
+	Candidates []string `json:"candidates,omitempty"`
+	Failed     bool     `json:"failed"`
 }
 
 type jsonVersion struct {
@@ -159,17 +212,18 @@ func jsonVersionOf(e *lock.Entry) *jsonVersion {
 	return v
 }
 
-func writeJSONSummary(w io.Writer, path string, dryRun, written bool, diff []byte, outs []depOutcome) error {
+func writeJSONSummary(w io.Writer, path string, dryRun, written bool, diff []byte, outs []depOutcome, calls []unlockedCall) error {
 	s := jsonSummary{
 		LockFile: path, DryRun: dryRun, Written: written, Diff: string(diff),
 		Counts: map[string]int{}, Dependencies: []jsonDependency{},
+		Unresolved: []jsonUnresolved{},
 	}
-	c := countOutcomes(outs)
-	for _, st := range []depStatus{depUnchanged, depUpdated, depAdded, depRemoved, depFailed} {
+	c := countOutcomes(outs, calls)
+	for _, st := range []depStatus{depUnchanged, depUpdated, depAdded, depRemoved, depFailed, depKept} {
 		s.Counts[st.String()] = c[st]
 	}
 	for _, o := range outs {
-		d := jsonDependency{Key: o.key, Status: o.status.String(), Note: o.note, Downloaded: o.bytes}
+		d := jsonDependency{Key: o.key, Status: o.status.String(), Note: o.note, Warnings: o.warnings, Downloaded: o.bytes}
 		d.Old = jsonVersionOf(o.old)
 		if o.status != depRemoved && o.status != depFailed {
 			d.New = jsonVersionOf(o.new)
@@ -178,6 +232,12 @@ func writeJSONSummary(w io.Writer, path string, dryRun, written bool, diff []byt
 			d.Error = o.err.Error()
 		}
 		s.Dependencies = append(s.Dependencies, d)
+	}
+	for _, uc := range calls {
+		s.Unresolved = append(s.Unresolved, jsonUnresolved{
+			Kind: string(uc.kind), File: uc.file, Line: uc.line, Col: uc.col,
+			Reason: uc.reason, Candidates: uc.candidates, Failed: uc.failed,
+		})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

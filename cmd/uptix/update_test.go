@@ -189,7 +189,7 @@ func TestUpdatePartialFailure(t *testing.T) {
 		t.Error("the other dependency was not updated")
 	}
 	var b bytes.Buffer
-	printSummary(&b, outs)
+	printSummary(&b, outs, nil)
 	if !strings.Contains(b.String(), "0 unchanged, 1 updated, 0 added, 0 removed, 1 failed\n") ||
 		!strings.Contains(b.String(), "failed  "+want[1].key+": ") {
 		t.Errorf("summary:\n%s", b.String())
@@ -210,14 +210,16 @@ func TestUpdatePlatforms(t *testing.T) {
 		t.Fatalf("first run: %+v", d)
 	}
 
+	// linux/arm64/v8 is linux/arm64: one key, the one the Nix module
+	// looks up first.
 	second, outs := newTestUpdater(reg, "linux/arm64/v8").run(ctx, first, makePlan(first, want, nil))
-	if outs[0].status != depUpdated || outs[0].note != "platform linux/arm64/v8 added" {
+	if outs[0].status != depUpdated || outs[0].note != "platform linux/arm64 added" {
 		t.Errorf("adding a platform: %s note %q", statuses(outs), outs[0].note)
 	}
 	d2 := second.Entries[want[0].key].Docker
 	if d2.Platform != "linux/amd64" || d2.SHA256 != d.SHA256 || d2.ImageDigest != d.ImageDigest ||
 		len(d2.Platforms) != 2 || d2.Platforms["linux/amd64"].SHA256 != d.SHA256 ||
-		d2.Platforms["linux/arm64/v8"].SHA256 == "" || d2.Platforms["linux/arm64/v8"].SHA256 == d.SHA256 {
+		d2.Platforms["linux/arm64"].SHA256 == "" || d2.Platforms["linux/arm64"].SHA256 == d.SHA256 {
 		t.Errorf("second run: %+v", d2)
 	}
 	checkGolden(t, "multi-platform.lock", second.Marshal())
@@ -448,10 +450,71 @@ func TestUpdateFleetPlatforms(t *testing.T) {
 		t.Fatalf("statuses:\n%s", got)
 	}
 	d := next.Entries[both[1].key].Docker
-	if got := strings.Join(sortedKeys(d.Locked()), " "); d.Platform != "linux/amd64" || got != "linux/amd64 linux/arm64/v8" {
+	if got := strings.Join(sortedKeys(d.Locked()), " "); d.Platform != "linux/amd64" || got != "linux/amd64 linux/arm64" {
 		t.Errorf("new entry: primary %s, platforms %s", d.Platform, got)
 	}
-	if got := fleetPlatforms(next); strings.Join(got, " ") != "linux/amd64 linux/arm64/v8" {
+	if got := fleetPlatforms(next); strings.Join(got, " ") != "linux/amd64 linux/arm64" {
 		t.Errorf("fleetPlatforms = %q", got)
+	}
+}
+
+// TestUpdateArm64V8Renamed: an entry an earlier version locked for
+// linux/arm64/v8 (and also linux/arm64, twice the same image) is
+// locked again under the one key linux/arm64, with the same hash, and
+// the fleet counts the platform once.
+func TestUpdateArm64V8Renamed(t *testing.T) {
+	reg := testreg.Start(t)
+	reg.MustPushIndex(t, "team/multi", "2", testreg.MultiPlatform(7, true))
+	want := []wantedDep{{key: testRegistryName + "/team/multi:2"}}
+	ctx := context.Background()
+	locked, _ := newTestUpdater(reg, "linux/amd64", "linux/arm64").run(ctx, lock.New(), makePlan(lock.New(), want, nil))
+	d := locked.Entries[want[0].key].Docker
+	arm := d.Platforms["linux/arm64"]
+
+	// The form earlier versions wrote: a v8 key beside the plain one.
+	old := lock.New()
+	e := *locked.Entries[want[0].key]
+	dd := *d
+	dd.Platforms = map[string]lock.PlatformLock{"linux/amd64": d.Platforms["linux/amd64"], "linux/arm64/v8": arm}
+	e.Docker = &dd
+	e.Touch()
+	old.Entries[want[0].key] = &e
+	if got := fleetPlatforms(old); strings.Join(got, " ") != "linux/amd64 linux/arm64" {
+		t.Errorf("fleetPlatforms = %q", got)
+	}
+
+	next, outs := newTestUpdater(reg).run(ctx, old, makePlan(old, want, nil))
+	if outs[0].status != depUpdated || outs[0].note != "platform linux/arm64/v8 now linux/arm64" {
+		t.Errorf("%s note %q", statuses(outs), outs[0].note)
+	}
+	got := next.Entries[want[0].key].Docker
+	if keys := strings.Join(sortedKeys(got.Platforms), " "); keys != "linux/amd64 linux/arm64" ||
+		got.Platforms["linux/arm64"].SHA256 != arm.SHA256 {
+		t.Errorf("entry:\n%s", next.Entries[want[0].key].Bytes())
+	}
+}
+
+// TestPlatformWarning: an image whose config names another platform
+// than the one it is locked for gives a warning, not a failure.
+func TestPlatformWarning(t *testing.T) {
+	reg := testreg.Start(t)
+	// A single-manifest amd64 image, asked for arm64 too.
+	reg.MustPushImage(t, "team/app", "v1", testreg.Simple(1, 2, testreg.Gzip, false))
+	want := []wantedDep{{key: testRegistryName + "/team/app:v1"}}
+	next, outs := newTestUpdater(reg, "linux/amd64", "linux/arm64").run(context.Background(), lock.New(), makePlan(lock.New(), want, nil))
+	if outs[0].status != depAdded {
+		t.Fatalf("%s: %v", statuses(outs), outs[0].err)
+	}
+	wantW := "the image locked for linux/arm64 is built for linux/amd64; hosts of linux/arm64 would get linux/amd64 binaries"
+	if len(outs[0].warnings) != 1 || outs[0].warnings[0] != wantW {
+		t.Errorf("warnings = %q", outs[0].warnings)
+	}
+	if len(next.Entries[want[0].key].Docker.Locked()) != 2 {
+		t.Errorf("entry:\n%s", next.Entries[want[0].key].Bytes())
+	}
+	var b strings.Builder
+	printWarnings(&b, outs)
+	if b.String() != "uptix update: warning: "+want[0].key+": "+wantW+"\n" {
+		t.Errorf("printWarnings:\n%s", b.String())
 	}
 }
