@@ -65,16 +65,19 @@ type Call struct {
 	Arg  Range `json:"arg"`
 	Form Form  `json:"form"`
 	// Targets are what the call fetches: one for a plain call, one per
-	// element for a call mapped over a constant list or set. Empty when
-	// Unresolved is set.
+	// element for a call mapped over a constant list or set, and one
+	// per value for a call inside a function whose known calls give it
+	// several (see the package doc). Empty when Unresolved is set.
 	Targets []Target `json:"targets,omitempty"`
 	// Unresolved says why the argument is not constant, e.g.
 	// "argument depends on `config.x.version`".
 	Unresolved string `json:"unresolved,omitempty"`
-	// Candidates are, for an unresolved call inside a function, the
-	// targets it gets when the function is called as the calls of it
-	// in this file call it (`mk "acme/ui:5.0.0"`). They are hints, not
-	// the full set: the function may be called from elsewhere too.
+	// Candidates are set only when Unresolved is: the targets of the
+	// ways of reaching the call that discovery could follow (for a call
+	// inside a function, its known calls and its parameters' defaults,
+	// `mk "acme/ui:5.0.0"`; for a mapping, its constant elements), in
+	// the order found, without repeats. They are hints, not the full
+	// set: some value discovery cannot see reaches the call too.
 	Candidates []Target `json:"candidates,omitempty"`
 	// Binding is the nearest `path = value;` the call sits in, nil when
 	// there is none.

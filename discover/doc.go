@@ -35,17 +35,61 @@
 //
 // String literals (with escapes and indented-string stripping, as Nix
 // evaluates them), interpolation and `+` of constants, names bound in
-// let, rec sets and attribute sets, function parameters' defaults (a
-// parameter with a default is taken to have it), `import ./file.nix` of
-// a file inside the tree whose value is constant (and readFile,
-// fromJSON, importJSON of such files), and the parameters of a function
-// mapped over a constant list or set by one of the mapping functions
-// above (the call inside then has one target per element), or of a
-// function written where it is applied, `(x: …) "a"`. A parameter of a function called directly, such as a
-// helper `mk = img: { image = uptix.dockerImage img; }`, is not constant:
-// the helper may be called from anywhere. Such a call is unresolved, and
-// carries as Candidates what the calls of the helper in the same file
-// give.
+// let, rec sets and attribute sets, `import ./file.nix` of a file inside
+// the tree whose value is constant (and readFile, fromJSON, importJSON
+// of such files), and the parameters of a function whose calls are all
+// known, as below.
+//
+// # Function parameters
+//
+// A parameter has the values the calls of its function give it, so a
+// call of an uptix function inside a function is looked at once per
+// known call of that function, and its targets are the union of what
+// each gives. The calls of a function are known when it is written where
+// it is applied, `(x: …) "a"`; when it is mapped over a constant list or
+// set by one of the mapping functions above (one call per element); and
+// when it is bound to a name by a let (or is the body of such a function,
+// `a: b: …`) and that name is only ever called, `mk x`, `mk x y`, or
+// mapped over constants. A call that gives fewer arguments than the
+// function takes in a row, a mapping over something not constant, and
+// any other use of the name (passing it, storing it in a set or list,
+// exporting it, `inherit mk;`, an alias) let the function escape: code
+// discovery does not see may call it. A function that is not bound by a
+// let (a set's attribute, a list element, an argument) escapes too,
+// except the file's own value: that is the module function, whose
+// caller (NixOS) is taken to leave its defaulted formals at their
+// defaults, as `{ uptix, tag ? "1", ... }:`. (A file's function called
+// from another file, `import ./mk.nix { tag = "7"; }`, is not followed
+// there: each file is analysed on its own.)
+//
+// The rules, for a call inside such a function:
+//   - A formal with a default takes, at each known call, the value given
+//     there, else its default (`mk { }` and `mk { tag = "7"; }` give both
+//     values; a default that no call uses is not a target). With no
+//     known call and no escape (a function never called, the module
+//     function) the default is its only value.
+//   - A parameter without a default of a function called by name, such
+//     as a helper `mk = img: { image = uptix.dockerImage img; }`, is the
+//     helper's input: a call depending on it is unresolved, naming the
+//     parameter, and carries as Candidates the targets the known calls
+//     give. (Mapped over constants only, the function's parameters are
+//     the elements, and the call is resolved.)
+//   - When a known call gives a value that is not constant, the call is
+//     unresolved with a reason that names the parameter and the line of
+//     that call; the other calls' targets are its Candidates.
+//   - When the function escapes, or it is called more often than
+//     discovery follows, a call depending on any of its parameters is
+//     unresolved, naming the parameter; its Candidates are the targets
+//     of the defaults and of the known calls.
+//
+// A call whose function comes through a parameter is found where the
+// parameter is the module: `mk = u: u.dockerImage "x"` called as
+// `mk uptix`.
+//
+// Candidates are hints for the calls discovery cannot resolve (what the
+// known ways of reaching the call give, and the constant elements of a
+// mapping with one that is not), never the whole set: `uptix update`
+// may lock them, but a value not among them may still reach the call.
 //
 // # Entry points
 //

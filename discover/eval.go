@@ -920,7 +920,7 @@ func (ev *evaluator) bindParams(f *lambdaV, arg *thunk, open bool) *scope {
 			vars[name] = set.m[name]
 		case fm.Default != nil && open && unknownArg != nil && unknownArg.argSet:
 			vars[name] = done(&unknown{path: name, param: true, desc: "`" + name +
-				"` (a parameter whose default a call discovery cannot see may override)"})
+				"` (a parameter with a default, which calls discovery does not follow may override)"})
 		case fm.Default != nil:
 			vars[name] = ev.lazy(fm.Default, inner, f.fc)
 		case name == "uptix" && (unknownArg == nil || unknownArg.argSet):

@@ -51,6 +51,7 @@ type finder struct {
 	escaped  map[*nixast.Lambda]bool
 	calleeAt map[nixast.Expr]bool
 	mode     walkMode
+	walks    int // of function bodies, see maxWalks
 	// unresolvedSeen counts visits of calls that left them unresolved
 	// (in modeCount: that depend on something unknown).
 	unresolvedSeen int
@@ -62,6 +63,7 @@ type finder struct {
 type site struct {
 	args []*thunk
 	line int
+	mode walkMode // of the walk that saw the call
 }
 
 type closureKey struct {
@@ -109,11 +111,11 @@ func (l *loader) analyzeFile(f *nixast.File, name, abs string) (calls []Call) {
 	}()
 	ev := &evaluator{loader: l, imports: map[string]*thunk{}}
 	fd := &finder{
-		ev:      ev,
-		fc:      &fileCtx{file: f, abs: abs, ev: ev},
-		name:    name,
-		inst:    map[*nixast.Lambda][][]*thunk{},
-		pending: map[*nixast.Lambda][][]*thunk{},
+		ev:       ev,
+		fc:       &fileCtx{file: f, abs: abs, ev: ev},
+		name:     name,
+		inst:     map[*nixast.Lambda][][]*thunk{},
+		pending:  map[*nixast.Lambda][][]*thunk{},
 		direct:   map[*nixast.Lambda][]site{},
 		sites:    map[closureKey][]site{},
 		inner:    map[*nixast.Apply]bool{},
@@ -197,14 +199,13 @@ func (fd *finder) walk(e nixast.Expr, env *scope, b *bindCtx) {
 		inner, _ := fd.ev.recScope(e.Bindings, env, fd.fc)
 		fd.walkBindings(e.Bindings, inner, env, true)
 	case *nixast.Let:
-		// The functions bound here are walked last, the later ones
-		// first, so that the calls of them in the body and in the
-		// functions defined after them are known by then.
+		// The functions bound here are walked last, each after the
+		// ones that refer to it, so that the calls of them in the body
+		// and in the other functions are known by then.
 		inner, _ := fd.ev.recScope(e.Bindings, env, fd.fc)
 		funcs := fd.walkBindings(e.Bindings, inner, env, true)
 		fd.walk(e.Body, inner, b)
-		for i := len(funcs) - 1; i >= 0; i-- {
-			d := funcs[i]
+		for _, d := range callersFirst(funcs) {
 			fd.walk(d.Value, inner, &bindCtx{def: d, siblings: e.Bindings, inLet: true})
 		}
 	case *nixast.With:
@@ -296,6 +297,57 @@ func (fd *finder) walkBindings(bs []nixast.Binding, valEnv, outer *scope, inLet 
 		}
 	}
 	return funcs
+}
+
+// callersFirst orders a let's function bindings so that one that names
+// another comes before it (the later one first when neither does, or
+// in a cycle).
+func callersFirst(funcs []*nixast.AttrDef) []*nixast.AttrDef {
+	index := map[string]int{}
+	for i, d := range funcs {
+		if name, ok := nixast.StaticName(d.Path.Names[0]); ok {
+			index[name] = i
+		}
+	}
+	callers := make([]int, len(funcs)) // how many others name it
+	names := make([][]int, len(funcs))
+	for i, d := range funcs {
+		seen := map[int]bool{}
+		nixast.Inspect(d.Value, func(n nixast.Node) bool {
+			if id, ok := n.(*nixast.Ident); ok {
+				if j, ok := index[id.Name]; ok && j != i && !seen[j] {
+					seen[j] = true
+					names[i] = append(names[i], j)
+					callers[j]++
+				}
+			}
+			return true
+		})
+	}
+	out := make([]*nixast.AttrDef, 0, len(funcs))
+	done := make([]bool, len(funcs))
+	for len(out) < len(funcs) {
+		next := -1
+		for i := len(funcs) - 1; i >= 0; i-- {
+			if !done[i] && callers[i] == 0 {
+				next = i
+				break
+			}
+		}
+		if next < 0 { // a cycle: the latest left
+			for i := len(funcs) - 1; i >= 0 && next < 0; i-- {
+				if !done[i] {
+					next = i
+				}
+			}
+		}
+		done[next] = true
+		out = append(out, funcs[next])
+		for _, j := range names[next] {
+			callers[j]--
+		}
+	}
+	return out
 }
 
 // positions notes, before the walks, which lambdas are bound to a name
@@ -407,7 +459,10 @@ func (fd *finder) walkLambda(lam *nixast.Lambda, env *scope, b *bindCtx) {
 		return // with no insts: mapped over nothing, never called
 	}
 	if fd.pass == 1 || fd.mode == modeCount {
-		fd.walkBody(lv, site{}, false, b)
+		// The first pass binds defaulted formals as unknown, except the
+		// module function's, so that the calls it notes do not take a
+		// default some caller overrides.
+		fd.walkBody(lv, site{}, fd.pass == 1 && lam != fd.top, b)
 		return
 	}
 	var sites []site
@@ -435,17 +490,26 @@ func (fd *finder) walkLambda(lam *nixast.Lambda, env *scope, b *bindCtx) {
 		fd.walkBody(lv, site{}, false, b)
 		return
 	}
+	if fd.walks > maxWalks {
+		// Too many walks in this file (helpers nested deep, each
+		// called often): the calls that depend on the parameters are
+		// unresolved.
+		fd.walkBody(lv, site{}, true, b)
+		return
+	}
 	switch {
 	case escapes:
 		fd.walkBody(lv, site{}, true, b)
 		fd.walkBody(lv, site{}, false, b)
-	case len(direct) > 0:
+	case len(direct) > 0 && hasPlainParam(lam):
 		prev := fd.setMode(modeProbe)
 		fd.walkBody(lv, site{}, false, b)
 		fd.mode = prev
 	}
 	for _, s := range sites {
+		prev := fd.setMode(s.mode)
 		fd.walkBody(lv, s, false, b)
+		fd.mode = prev
 	}
 }
 
@@ -472,14 +536,40 @@ func (fd *finder) dependsOnParams(lv *lambdaV, b *bindCtx) bool {
 	return fd.unresolvedSeen > seen
 }
 
+// maxWalks bounds the walks of function bodies in one file.
+const maxWalks = 20000
+
+// hasPlainParam reports whether lam, or a lambda its body is made of
+// (`a: b: …`), has a parameter without a default: a plain one, a formal
+// without a default or the name of the whole argument set.
+func hasPlainParam(lam *nixast.Lambda) bool {
+	for {
+		if lam.Arg != nil {
+			return true
+		}
+		if lam.Formals != nil {
+			for _, fm := range lam.Formals.List {
+				if fm.Default == nil {
+					return true
+				}
+			}
+		}
+		body, ok := nixast.Unparen(lam.Body).(*nixast.Lambda)
+		if !ok {
+			return false
+		}
+		lam = body
+	}
+}
+
 // maxDirect bounds the calls of one function walked one by one; a
 // function called more often is taken to escape.
 const maxDirect = 64
 
 // noteDirectCall notes the arguments of a call of a function of this
 // file, at the outermost application of `f a b …`: in the first pass
-// per lambda, in the second per closure (in modeNormal only: the other
-// modes bind values no caller gives). A call that gives fewer arguments
+// per lambda, in the second per closure, with the mode of the walk (a
+// call seen in a probe is walked as one). A call that gives fewer arguments
 // than the function takes in a row lets the rest escape, unless it is
 // mapped over constants.
 func (fd *finder) noteDirectCall(e *nixast.Apply, env *scope) {
@@ -519,9 +609,9 @@ func (fd *finder) noteDirectCall(e *nixast.Apply, env *scope) {
 		fd.direct[lv.lam] = append(fd.direct[lv.lam], site{args: args, line: line})
 	case fd.mode == modeCount:
 		fd.unresolvedSeen++
-	case fd.mode == modeNormal:
+	default:
 		k := closureKey{lv.lam, lv.env}
-		fd.sites[k] = append(fd.sites[k], site{args: args, line: line})
+		fd.sites[k] = append(fd.sites[k], site{args: args, line: line, mode: fd.mode})
 	}
 }
 
@@ -531,6 +621,7 @@ func (fd *finder) noteDirectCall(e *nixast.Apply, env *scope) {
 // is made of (`name: value: …`). An unknown argument of a known call is
 // described as the parameter it is given for.
 func (fd *finder) walkBody(lv *lambdaV, s site, open bool, b *bindCtx) {
+	fd.walks++
 	var arg *thunk
 	if len(s.args) > 0 {
 		arg = s.args[0]

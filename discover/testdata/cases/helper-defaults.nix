@@ -15,7 +15,7 @@ let
   mkApp = { name ? "app", ref ? "${registry}/acme/${name}:3" }: uptix.dockerImage ref; # want dockerImage "quay.io/acme/app:3" "quay.io/acme/api:3" "ghcr.io/acme/web:4"
   # A call that gives a value that is not constant: unresolved, naming
   # the parameter; the other calls' values are candidates.
-  mkCache = { tag ? "7.2" }: uptix.dockerImage "valkey:${tag}"; # want dockerImage unresolved "given as `tag` by the call at line 42" candidates "valkey:7.2" "valkey:8"
+  mkCache = { tag ? "7.2" }: uptix.dockerImage "valkey:${tag}"; # want dockerImage unresolved "`config.cache.tag` (given as `tag` by the call at line 57)" candidates "valkey:7.2" "valkey:8"
   # Mapped over sets: each element's value, else the default.
   mkWorker = { name, tag ? "1" }: uptix.dockerImage "acme/${name}:${tag}"; # want dockerImage "acme/a:1" "acme/b:2"
   # Mapped and called by name: both.
@@ -26,6 +26,21 @@ let
       mkInner = { t ? tag }: uptix.dockerImage "nats:${t}"; # want dockerImage "nats:2.10" "nats:9" "nats:1.0"
     in
     { a = mkInner { }; b = mkInner { t = "9"; }; };
+  # A helper defined before the one it calls, inside another helper.
+  mkPair = { tag ? "1" }:
+    let
+      first = x: second { t = tag; };
+      second = { t ? "0" }: uptix.dockerImage "etcd:${t}"; # want dockerImage "etcd:3.5"
+    in
+    first 0;
+  # A helper called by another: the caller's own default is not a value
+  # when every call of the caller overrides it.
+  mkMinio = { tag ? "1" }: uptix.dockerImage "minio:${tag}"; # want dockerImage "minio:2"
+  mkStore = { t ? "5" }: mkMinio { tag = t; };
+  # Through a parameter without a default, the helper's input, the call
+  # is unresolved (as in helper-candidates.nix).
+  mkLoki = { tag ? "1" }: uptix.dockerImage "loki:${tag}"; # want dockerImage unresolved "`t`" candidates "loki:3"
+  mkLogs = t: mkLoki { tag = t; };
   # The module reached through another parameter name.
   mkVia = u: u.dockerImage "vault:1.15"; # want dockerImage "vault:1.15"
   mkViaTag = u: { tag ? "2" }: u.dockerImage "consul:${tag}"; # want dockerImage "consul:3"
@@ -45,6 +60,9 @@ in
   proxy = mkProxy { tag = "3.1"; };
   o1 = mkOuter { tag = "2.10"; };
   o2 = mkOuter { };
+  pair = mkPair { tag = "3.5"; };
+  store = mkStore { t = "2"; };
+  logs = mkLogs "3";
   vault = mkVia uptix;
   consul = mkViaTag uptix { tag = "3"; };
 }
