@@ -48,7 +48,7 @@ func updateFlags(fs *pflag.FlagSet) func(e *env, args []string) int {
 	fs.StringArrayVar(&o.insecure, "insecure-registry", nil,
 		"allow plain HTTP and unverified TLS for `HOST[:PORT]` (repeatable)")
 	fs.StringArrayVar(&o.mirrors, "mirror", nil,
-		"`REGISTRY=HOST`: look images of REGISTRY up at HOST first, then at REGISTRY (repeatable)")
+		"`REGISTRY=HOST[:PORT][/PATH]`: look images of REGISTRY up at the mirror first, then at REGISTRY (repeatable; credentials go in the docker config, not here)")
 	return func(e *env, args []string) int { return runUpdate(e, o, args) }
 }
 
