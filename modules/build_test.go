@@ -160,57 +160,61 @@ func TestUpdateThenBuild(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building uptix: %v\n%s", err, out)
 	}
+	writeConfig := func(dir string, refs ...string) {
+		t.Helper()
+		var b strings.Builder
+		b.WriteString("{ uptix, ... }:\n{\n  virtualisation.oci-containers.containers = {\n")
+		for i, ref := range refs {
+			fmt.Fprintf(&b, "    c%d = {\n      imageFile = uptix.dockerImage %s;\n      image = %s;\n    };\n", i, nixStr(ref), nixStr(ref))
+		}
+		b.WriteString("  };\n}\n")
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "containers.nix"), []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	config := filepath.Join(tmp, "config")
-	if err := os.MkdirAll(config, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	nix := fmt.Sprintf(`{ uptix, ... }:
-{
-  virtualisation.oci-containers.containers = {
-    simple = {
-      imageFile = uptix.dockerImage %[1]s;
-      image = %[1]s;
-    };
-    multi = {
-      imageFile = uptix.dockerImage %[2]s;
-      image = %[2]s;
-    };
-  };
-}
-`, nixStr(simple), nixStr(multi))
-	if err := os.WriteFile(filepath.Join(config, "containers.nix"), []byte(nix), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	uptix := func(args ...string) {
+	writeConfig(config, simple, multi)
+	// A Raspberry Pi 1 class host alone: its one platform has a variant.
+	piConfig := filepath.Join(tmp, "pi")
+	writeConfig(piConfig, multi)
+	uptixIn := func(dir string, args ...string) {
 		t.Helper()
 		cmd := exec.CommandContext(ctx, bin, args...)
-		cmd.Dir = config
+		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "HOME="+tmp, "DOCKER_CONFIG="+filepath.Join(tmp, "docker"), "NO_COLOR=1")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("uptix %s: %v\n%s", strings.Join(args, " "), err, out)
 		}
 	}
+	uptix := func(args ...string) { t.Helper(); uptixIn(config, args...) }
 	uptix("update", "--platform", "linux/amd64")
+	uptixIn(piConfig, "update", "--platform", "linux/arm/v6")
 	lockPath := filepath.Join(config, "uptix.lock")
+	piLock := filepath.Join(piConfig, "uptix.lock")
 
-	moduleArgs := func(system, ref string) (json.RawMessage, error) {
+	moduleArgsFrom := func(lockPath, system, ref string) (json.RawMessage, error) {
 		expr := fmt.Sprintf(`((import %s { lockFile = %s; pkgs = %s; }).dockerImage %s).args`,
 			nixPath(moduleDir(t)), nixPath(lockPath), stubPkgs(system, stubs[1].expr), nixStr(ref))
 		return evalNix(t, store, expr)
 	}
-	_, err := moduleArgs("aarch64-linux", multi)
+	_, err := moduleArgsFrom(lockPath, "aarch64-linux", multi)
 	hint := fmt.Sprintf("uptix update --dependency '%s' --platform linux/arm64", multi)
 	if err == nil || !strings.HasSuffix(err.Error(), "; run: "+hint) {
 		t.Fatalf("arm64 host before locking arm64: error %v, want one ending in %q", err, hint)
 	}
 	uptix("update", "--dependency", multi, "--platform", "linux/arm64")
 
-	for _, b := range []struct{ system, ref string }{
-		{"x86_64-linux", simple},
-		{"x86_64-linux", multi},
-		{"aarch64-linux", multi},
+	for _, b := range []struct{ lock, system, ref string }{
+		{lockPath, "x86_64-linux", simple},
+		{lockPath, "x86_64-linux", multi},
+		{lockPath, "aarch64-linux", multi},
+		// From the index digest alone skopeo would take the v7 image.
+		{piLock, "armv6l-linux", multi},
 	} {
-		out, err := moduleArgs(b.system, b.ref)
+		out, err := moduleArgsFrom(b.lock, b.system, b.ref)
 		if err != nil {
 			t.Fatalf("%s %s: %v", b.system, b.ref, err)
 		}
@@ -229,7 +233,7 @@ func TestUpdateThenBuild(t *testing.T) {
 			t.Fatalf("%s %s: %v", b.system, b.ref, err)
 		}
 		if !res.Accepted {
-			lockData, _ := os.ReadFile(lockPath)
+			lockData, _ := os.ReadFile(b.lock)
 			t.Errorf("%s %s: Nix rejected the hash uptix update wrote, with arguments %s: %s\nlock:\n%s", b.system, b.ref, out, res, lockData)
 		}
 	}
