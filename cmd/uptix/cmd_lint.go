@@ -172,9 +172,10 @@ func lintLock(path string) (rewrite.LintOptions, error) {
 			switch {
 			case en == nil:
 				return ""
-			case en.Docker == nil && en.GitHub == nil:
+			case en.Digest != "":
 				return "a bare digest, without a hash"
-			case en.Docker != nil && (en.Docker.ImageDigest == "" || en.Docker.SHA256 == ""):
+			case en.Docker == nil && en.GitHub == nil,
+				en.Docker != nil && (en.Docker.ImageDigest == "" || en.Docker.SHA256 == ""):
 				return "no imageDigest and sha256"
 			}
 			return ""
