@@ -918,6 +918,13 @@ func (ev *evaluator) bindParams(f *lambdaV, arg *thunk, open bool) *scope {
 		switch {
 		case set != nil && set.m[name] != nil:
 			vars[name] = set.m[name]
+		case fm.Default != nil && unknownArg != nil && !unknownArg.argSet:
+			// An argument not known may hold the name: not the default.
+			u := &unknown{path: unknownArg.path, desc: unknownArg.desc + " or the default of `" + name + "`", param: unknownArg.param}
+			if u.path != "" {
+				u.path += "." + name
+			}
+			vars[name] = done(u)
 		case fm.Default != nil && open && unknownArg != nil && unknownArg.argSet:
 			vars[name] = done(&unknown{path: name, param: true, desc: "`" + name +
 				"` (a parameter with a default, which calls discovery does not follow may override)"})

@@ -23,19 +23,17 @@ type finder struct {
 	name  string
 	lines []int
 	pass  int
-	// inst holds, per lambda, the argument lists it is mapped over.
-	inst map[*nixast.Lambda][][]*thunk
 	// pending holds the arguments of a lambda written in place
 	// (`map (x: …) list`, `(x: …) a`), used by the walk of that lambda
 	// just after.
 	pending map[*nixast.Lambda][][]*thunk
-	// direct holds, per lambda, the calls of it (`mk "ui" "acme/ui:5"`)
-	// seen in the first pass; sites holds those seen in the second pass
-	// per closure (the lambda and the scope it closes over), so that a
-	// helper defined inside another is called with what that walk of
-	// the outer one binds. See walkLambda.
-	direct map[*nixast.Lambda][]site
-	sites  map[closureKey][]site
+	// early holds, per lambda, the calls of it (`mk "ui" "acme/ui:5"`,
+	// `map mk list`) seen in the first pass; sites holds those seen in
+	// the second pass per closure (the lambda and the scope it closes
+	// over), so that a helper defined inside another is called with
+	// what that walk of the outer one binds. See walkLambda.
+	early map[*nixast.Lambda][]site
+	sites map[closureKey][]site
 	// inner marks the applications that are the function of another
 	// one (`f a` in `f a b`).
 	inner map[*nixast.Apply]bool
@@ -58,12 +56,14 @@ type finder struct {
 	calls          map[callKey]*callAcc
 }
 
-// site is the arguments of one known call of a function, and the line
-// of the call (0 for the elements of a mapping).
+// site is the arguments of one known call of a function: a call by
+// name (named) or one element of a mapping; line is where it is written
+// (0: not to be named in reasons).
 type site struct {
-	args []*thunk
-	line int
-	mode walkMode // of the walk that saw the call
+	args  []*thunk
+	line  int
+	named bool
+	mode  walkMode // of the walk that saw the call
 }
 
 type closureKey struct {
@@ -114,9 +114,8 @@ func (l *loader) analyzeFile(f *nixast.File, name, abs string) (calls []Call) {
 		ev:       ev,
 		fc:       &fileCtx{file: f, abs: abs, ev: ev},
 		name:     name,
-		inst:     map[*nixast.Lambda][][]*thunk{},
 		pending:  map[*nixast.Lambda][][]*thunk{},
-		direct:   map[*nixast.Lambda][]site{},
+		early:    map[*nixast.Lambda][]site{},
 		sites:    map[closureKey][]site{},
 		inner:    map[*nixast.Apply]bool{},
 		bound:    map[*nixast.Lambda]bool{},
@@ -465,23 +464,24 @@ func (fd *finder) walkLambda(lam *nixast.Lambda, env *scope, b *bindCtx) {
 		fd.walkBody(lv, site{}, fd.pass == 1 && lam != fd.top, b)
 		return
 	}
-	var sites []site
-	for _, args := range fd.inst[lam] {
-		sites = append(sites, site{args: args})
-	}
-	direct, ok := fd.sites[closureKey{lam, env}]
+	all, ok := fd.sites[closureKey{lam, env}]
 	if !ok {
 		// Called only from places walked after it (a function defined
 		// earlier in the let, or itself): the calls seen in the first
 		// pass.
-		direct = fd.direct[lam]
+		all = fd.early[lam]
 	}
-	tooMany := len(direct) > maxDirect
-	if tooMany {
-		direct = direct[:maxDirect]
+	var sites []site
+	named := 0
+	for _, s := range all {
+		if s.named {
+			named++
+		}
+		if named <= maxDirect && len(sites) < maxSites {
+			sites = append(sites, s)
+		}
 	}
-	sites = append(sites, direct...)
-	escapes := fd.escapes(lam) || tooMany
+	escapes := fd.escapes(lam) || named > maxDirect || len(all) > len(sites)
 	if len(sites) == 0 && !escapes {
 		fd.walkBody(lv, site{}, false, b)
 		return
@@ -501,7 +501,7 @@ func (fd *finder) walkLambda(lam *nixast.Lambda, env *scope, b *bindCtx) {
 	case escapes:
 		fd.walkBody(lv, site{}, true, b)
 		fd.walkBody(lv, site{}, false, b)
-	case len(direct) > 0 && hasPlainParam(lam):
+	case named > 0 && hasPlainParam(lam):
 		prev := fd.setMode(modeProbe)
 		fd.walkBody(lv, site{}, false, b)
 		fd.mode = prev
@@ -537,7 +537,7 @@ func (fd *finder) dependsOnParams(lv *lambdaV, b *bindCtx) bool {
 }
 
 // maxWalks bounds the walks of function bodies in one file.
-const maxWalks = 20000
+const maxWalks = 5000
 
 // hasPlainParam reports whether lam, or a lambda its body is made of
 // (`a: b: …`), has a parameter without a default: a plain one, a formal
@@ -562,9 +562,13 @@ func hasPlainParam(lam *nixast.Lambda) bool {
 	}
 }
 
-// maxDirect bounds the calls of one function walked one by one; a
-// function called more often is taken to escape.
-const maxDirect = 64
+// maxDirect bounds the calls by name of one function walked one by one,
+// and maxSites all its known calls (mappings call it once per element);
+// a function called more often is taken to escape.
+const (
+	maxDirect = 64
+	maxSites  = 256
+)
 
 // noteDirectCall notes the arguments of a call of a function of this
 // file, at the outermost application of `f a b …`: in the first pass
@@ -600,18 +604,29 @@ func (fd *finder) noteDirectCall(e *nixast.Apply, env *scope) {
 	if !ok || lv.fc != fd.fc {
 		return
 	}
-	line, _ := fd.position(e.Pos())
-	switch {
-	case fd.pass == 1:
-		if len(args) < curried(lv.lam) && !fd.calleeAt[e] {
-			fd.escaped[lv.lam] = true
-		}
-		fd.direct[lv.lam] = append(fd.direct[lv.lam], site{args: args, line: line})
-	case fd.mode == modeCount:
+	if fd.pass == 1 && len(args) < curried(lv.lam) && !fd.calleeAt[e] {
+		fd.escaped[lv.lam] = true
+	}
+	if fd.mode == modeCount {
 		fd.unresolvedSeen++
-	default:
-		k := closureKey{lv.lam, lv.env}
-		fd.sites[k] = append(fd.sites[k], site{args: args, line: line, mode: fd.mode})
+		return
+	}
+	line, _ := fd.position(e.Pos())
+	fd.noteSites(lv, site{args: args, line: line, named: true})
+}
+
+// noteSites notes known calls of lv: in the first pass per lambda, in
+// the second per closure, with the mode of the walk (a call seen in a
+// probe is walked as one).
+func (fd *finder) noteSites(lv *lambdaV, sites ...site) {
+	if fd.pass == 1 {
+		fd.early[lv.lam] = append(fd.early[lv.lam], sites...)
+		return
+	}
+	k := closureKey{lv.lam, lv.env}
+	for _, s := range sites {
+		s.mode = fd.mode
+		fd.sites[k] = append(fd.sites[k], s)
 	}
 }
 
@@ -783,7 +798,7 @@ var mappers = map[string]mapper{
 // notes the lambda's instantiations, and reports a call when the
 // function is an uptix function itself (`map uptix.dockerImage list`,
 // `mapAttrs (_: uptix.dockerImage) set`).
-func (fd *finder) mapSite(site nixast.Node, m mapper, fnExpr, collExpr nixast.Expr, env *scope, b *bindCtx) {
+func (fd *finder) mapSite(node nixast.Node, m mapper, fnExpr, collExpr nixast.Expr, env *scope, b *bindCtx) {
 	fn := fd.eval(fnExpr, env)
 	coll := fd.eval(collExpr, env)
 	var insts [][]*thunk
@@ -813,12 +828,29 @@ func (fd *finder) mapSite(site nixast.Node, m mapper, fnExpr, collExpr nixast.Ex
 		return
 	}
 
-	if lv, ok := fn.(*lambdaV); ok && collUnknown == nil {
-		if inline, ok := nixast.Unparen(fnExpr).(*nixast.Lambda); ok && inline == lv.lam {
+	if lv, ok := fn.(*lambdaV); ok {
+		inline, _ := nixast.Unparen(fnExpr).(*nixast.Lambda)
+		switch {
+		case inline == lv.lam && collUnknown == nil:
 			fd.pending[lv.lam] = append([][]*thunk{}, insts...)
-		} else if fd.pass == 1 {
-			fd.inst[lv.lam] = append(fd.inst[lv.lam], insts...)
-			fd.calleeAt[nixast.Unparen(fnExpr)] = true
+		case inline != lv.lam && lv.fc == fd.fc && fd.mode != modeCount:
+			// A function mapped is called once per element; over a
+			// collection not constant, with arguments not constant.
+			if fd.pass == 1 {
+				fd.calleeAt[nixast.Unparen(fnExpr)] = true
+			}
+			line, _ := fd.position(node.Pos())
+			if collUnknown != nil {
+				elem := done(unknownWhy("an element of " + collUnknown.desc))
+				args := []*thunk{elem}
+				if m.overSet || m.index >= 0 {
+					args = []*thunk{elem, elem}
+				}
+				fd.noteSites(lv, site{args: args, line: line})
+			}
+			for _, in := range insts {
+				fd.noteSites(lv, site{args: in, line: line})
+			}
 		}
 	}
 	switch f := fn.(type) {
@@ -840,7 +872,7 @@ func (fd *finder) mapSite(site nixast.Node, m mapper, fnExpr, collExpr nixast.Ex
 		return
 	}
 	if collUnknown != nil {
-		fd.record(kind, site, fnExpr, collExpr, FormMap, nil, collUnknown, b)
+		fd.record(kind, node, fnExpr, collExpr, FormMap, nil, collUnknown, b)
 		return
 	}
 	if len(insts) == 0 {
@@ -857,7 +889,7 @@ func (fd *finder) mapSite(site nixast.Node, m mapper, fnExpr, collExpr nixast.Ex
 			v = fd.ev.apply(v, a)
 		}
 	}
-	fd.record(kind, site, fnExpr, collExpr, FormMap, args, nil, b)
+	fd.record(kind, node, fnExpr, collExpr, FormMap, args, nil, b)
 }
 
 // firstClass reports the kind when fn, applied to all but the last of
