@@ -50,11 +50,11 @@
 // set by one of the mapping functions above (one call per element); and
 // when it is bound to a name by a let (or is the body of such a function,
 // `a: b: …`) and that name is only ever called, `mk x`, `mk x y`, or
-// mapped over constants. A call that gives fewer arguments than the
-// function takes in a row, a mapping over something not constant, and
-// any other use of the name (passing it, storing it in a set or list,
-// exporting it, `inherit mk;`, an alias) let the function escape: code
-// discovery does not see may call it. A function that is not bound by a
+// mapped (over something not constant, that is a call with arguments
+// not constant). A call that gives fewer arguments than the function
+// takes in a row, and any other use of the name (passing it, storing it
+// in a set or list, exporting it, `inherit mk;`, an alias) let the
+// function escape: code discovery does not see may call it. A function that is not bound by a
 // let (a set's attribute, a list element, an argument) escapes too,
 // except the file's own value: that is the module function, whose
 // caller (NixOS) is taken to leave its defaulted formals at their
@@ -74,11 +74,15 @@
 //     parameter, and carries as Candidates the targets the known calls
 //     give. (Mapped over constants only, the function's parameters are
 //     the elements, and the call is resolved.)
-//   - When a known call gives a value that is not constant, the call is
-//     unresolved with a reason that names the parameter and the line of
-//     that call; the other calls' targets are its Candidates.
+//   - When a known call gives a value that is not constant (or an
+//     argument set that is not, which may or may not hold a defaulted
+//     formal), the call is unresolved with a reason that names the
+//     parameter and the line of that call; the other calls' targets are
+//     its Candidates.
 //   - When the function escapes, or it is called more often than
-//     discovery follows, a call depending on any of its parameters is
+//     discovery follows (64 calls by name, 256 known calls in all, and
+//     a bound on the walks of function bodies per file, for helpers
+//     nested deep), a call depending on any of its parameters is
 //     unresolved, naming the parameter; its Candidates are the targets
 //     of the defaults and of the known calls.
 //
