@@ -304,6 +304,9 @@ func (fd *finder) walkBindings(bs []nixast.Binding, valEnv, outer *scope, inLet 
 func callersFirst(funcs []*nixast.AttrDef) []*nixast.AttrDef {
 	index := map[string]int{}
 	for i, d := range funcs {
+		if d.Path == nil || len(d.Path.Names) != 1 {
+			continue
+		}
 		if name, ok := nixast.StaticName(d.Path.Names[0]); ok {
 			index[name] = i
 		}
