@@ -49,7 +49,7 @@
 // it is applied, `(x: …) "a"`; when it is mapped over a constant list or
 // set by one of the mapping functions above (one call per element); and
 // when it is bound to a name by a let (or is the body of such a function,
-// `a: b: …`) and that name is only ever called, `mk x`, `mk x y`, or
+// `a: b: …`) and that name is only ever called, `mk x`, `mk x y`, `x |> mk`, or
 // mapped (over something not constant, that is a call with arguments
 // not constant). A call that gives fewer arguments than the function
 // takes in a row, and any other use of the name (passing it, storing it

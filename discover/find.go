@@ -759,9 +759,22 @@ func (fd *finder) checkPipe(e *nixast.Binary, env *scope, b *bindCtx) {
 	case *unknown:
 		fd.countParamCall(f)
 	case *lambdaV:
-		if fd.mode == modeCount && f.fc == fd.fc {
-			fd.unresolvedSeen++
+		// x |> mk is a call of mk by name, as mk x is.
+		if _, inline := nixast.Unparen(fn).(*nixast.Lambda); inline || f.fc != fd.fc {
+			break
 		}
+		if fd.pass == 1 {
+			fd.calleeAt[nixast.Unparen(fn)] = true
+			if curried(f.lam) > 1 {
+				fd.escaped[f.lam] = true
+			}
+		}
+		if fd.mode == modeCount {
+			fd.unresolvedSeen++
+			break
+		}
+		line, _ := fd.position(e.Pos())
+		fd.noteSites(f, site{args: []*thunk{fd.ev.lazy(x, env, fd.fc)}, line: line, named: true})
 	case *primV:
 		// list |> map f
 		m, ok := mappers[f.name]

@@ -15,7 +15,7 @@ let
   mkApp = { name ? "app", ref ? "${registry}/acme/${name}:3" }: uptix.dockerImage ref; # want dockerImage "quay.io/acme/app:3" "quay.io/acme/api:3" "ghcr.io/acme/web:4"
   # A call that gives a value that is not constant: unresolved, naming
   # the parameter; the other calls' values are candidates.
-  mkCache = { tag ? "7.2" }: uptix.dockerImage "valkey:${tag}"; # want dockerImage unresolved "`config.cache.tag` (given as `tag` by the call at line 60)" candidates "valkey:7.2" "valkey:8"
+  mkCache = { tag ? "7.2" }: uptix.dockerImage "valkey:${tag}"; # want dockerImage unresolved "`config.cache.tag` (given as `tag` by the call at line 62)" candidates "valkey:7.2" "valkey:8"
   # Mapped over sets: each element's value, else the default.
   mkWorker = { name, tag ? "1" }: uptix.dockerImage "acme/${name}:${tag}"; # want dockerImage "acme/a:1" "acme/b:2"
   # Mapped and called by name: both.
@@ -44,6 +44,8 @@ let
   # Mapped, inside a helper, over a defaulted list.
   mkOne = name: uptix.dockerImage "acme/${name}:1"; # want dockerImage "acme/x:1" "acme/y:1" "acme/z:1"
   mkAll = { names ? [ "x" "y" ] }: map mkOne names;
+  # Called through a pipe.
+  mkPiped = { tag ? "1" }: uptix.dockerImage "piped:${tag}"; # want dockerImage "piped:1" "piped:2"
   # The module reached through another parameter name.
   mkVia = u: u.dockerImage "vault:1.15"; # want dockerImage "vault:1.15"
   mkViaTag = u: { tag ? "2" }: u.dockerImage "consul:${tag}"; # want dockerImage "consul:3"
@@ -68,6 +70,8 @@ in
   logs = mkLogs "3";
   all1 = mkAll { };
   all2 = mkAll { names = [ "z" ]; };
+  p1 = { } |> mkPiped;
+  p2 = mkPiped <| { tag = "2"; };
   vault = mkVia uptix;
   consul = mkViaTag uptix { tag = "3"; };
 }
