@@ -45,22 +45,23 @@
 // A parameter has the values the calls of its function give it, so a
 // call of an uptix function inside a function is looked at once per
 // known call of that function, and its targets are the union of what
-// each gives. The calls of a function are known when it is written where
-// it is applied, `(x: …) "a"`; when it is mapped over a constant list or
-// set by one of the mapping functions above (one call per element); and
-// when it is bound to a name by a let (or is the body of such a function,
-// `a: b: …`) and that name is only ever called, `mk x`, `mk x y`, `x |> mk`, or
-// mapped (over something not constant, that is a call with arguments
-// not constant). A call that gives fewer arguments than the function
-// takes in a row, and any other use of the name (passing it, storing it
-// in a set or list, exporting it, `inherit mk;`, an alias) let the
-// function escape: code discovery does not see may call it. A function that is not bound by a
-// let (a set's attribute, a list element, an argument) escapes too,
-// except the file's own value: that is the module function, whose
-// caller (NixOS) is taken to leave its defaulted formals at their
-// defaults, as `{ uptix, tag ? "1", ... }:`. (A file's function called
-// from another file, `import ./mk.nix { tag = "7"; }`, is not followed
-// there: each file is analysed on its own.)
+// each gives. The calls of a function are known when it is written
+// where it is applied, `(x: …) "a"`; when it is mapped over a constant
+// list or set by one of the mapping functions above (one call per
+// element); and when it is bound to a name by a let (or is the body of
+// such a function, `a: b: …`) and that name is only ever called, `mk x`,
+// `mk x y`, `x |> mk`, or mapped (over something not constant: a call
+// with arguments not constant). A call that gives fewer arguments than
+// the function takes in a row, and any other use of the name (passing
+// it, storing it in a set or list, exporting it, `inherit mk;`, an
+// alias), let the function escape: code discovery does not see may
+// call it. A function that is not bound by a let (a set's attribute, a
+// list element, an argument) escapes too, except the file's own value:
+// that is the module function, whose caller (NixOS) is taken to leave
+// its defaulted formals at their defaults, as `{ uptix, tag ? "1", ...
+// }:`. (A file's function called from another file, `import ./mk.nix {
+// tag = "7"; }`, is not followed there: each file is analysed on its
+// own.)
 //
 // The rules, for a call inside such a function:
 //   - A formal with a default takes, at each known call, the value given
