@@ -196,7 +196,9 @@ func (fd *finder) walk(e nixast.Expr, env *scope, b *bindCtx) {
 		}
 	case *nixast.LegacyLet:
 		inner, _ := fd.ev.recScope(e.Bindings, env, fd.fc)
-		fd.walkBindings(e.Bindings, inner, env, true)
+		for _, d := range callersFirst(fd.walkBindings(e.Bindings, inner, env, true)) {
+			fd.walk(d.Value, inner, &bindCtx{def: d, siblings: e.Bindings, inLet: true})
+		}
 	case *nixast.Let:
 		// The functions bound here are walked last, each after the
 		// ones that refer to it, so that the calls of them in the body
@@ -360,18 +362,26 @@ func (fd *finder) positions(root nixast.Expr) {
 		fd.bound[lam] = true
 	}
 	nixast.Inspect(root, func(n nixast.Node) bool {
+		var bs []nixast.Binding
+		legacy := false
 		switch n := n.(type) {
 		case *nixast.Let:
-			for _, b := range n.Bindings {
-				if d, ok := b.(*nixast.AttrDef); ok && d.Path != nil && len(d.Path.Names) == 1 {
-					if lam, ok := nixast.Unparen(d.Value).(*nixast.Lambda); ok {
-						fd.bound[lam] = true
-					}
-				}
-			}
+			bs = n.Bindings
+		case *nixast.LegacyLet:
+			bs, legacy = n.Bindings, true // its body is its value
 		case *nixast.Lambda:
 			if body, ok := nixast.Unparen(n.Body).(*nixast.Lambda); ok {
 				fd.outer[body] = n
+			}
+		}
+		for _, b := range bs {
+			if d, ok := b.(*nixast.AttrDef); ok && d.Path != nil && len(d.Path.Names) == 1 {
+				if name, _ := nixast.StaticName(d.Path.Names[0]); legacy && name == "body" {
+					continue
+				}
+				if lam, ok := nixast.Unparen(d.Value).(*nixast.Lambda); ok {
+					fd.bound[lam] = true
+				}
 			}
 		}
 		return true
