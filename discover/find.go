@@ -196,7 +196,7 @@ func (fd *finder) walk(e nixast.Expr, env *scope, b *bindCtx) {
 		}
 	case *nixast.LegacyLet:
 		inner, _ := fd.ev.recScope(e.Bindings, env, fd.fc)
-		for _, d := range callersFirst(fd.walkBindings(e.Bindings, inner, env, true)) {
+		for _, d := range fd.callersFirst(fd.walkBindings(e.Bindings, inner, env, true)) {
 			fd.walk(d.Value, inner, &bindCtx{def: d, siblings: e.Bindings, inLet: true})
 		}
 	case *nixast.Let:
@@ -206,7 +206,7 @@ func (fd *finder) walk(e nixast.Expr, env *scope, b *bindCtx) {
 		inner, _ := fd.ev.recScope(e.Bindings, env, fd.fc)
 		funcs := fd.walkBindings(e.Bindings, inner, env, true)
 		fd.walk(e.Body, inner, b)
-		for _, d := range callersFirst(funcs) {
+		for _, d := range fd.callersFirst(funcs) {
 			fd.walk(d.Value, inner, &bindCtx{def: d, siblings: e.Bindings, inLet: true})
 		}
 	case *nixast.With:
@@ -301,9 +301,10 @@ func (fd *finder) walkBindings(bs []nixast.Binding, valEnv, outer *scope, inLet 
 }
 
 // callersFirst orders a let's function bindings so that one that names
-// another comes before it (the later one first when neither does, or
-// in a cycle).
-func callersFirst(funcs []*nixast.AttrDef) []*nixast.AttrDef {
+// another comes before it (the later one first when neither does). A
+// function that names itself, or one of a cycle, is called from places
+// walked after it: it is taken to escape.
+func (fd *finder) callersFirst(funcs []*nixast.AttrDef) []*nixast.AttrDef {
 	index := map[string]int{}
 	for i, d := range funcs {
 		if d.Path == nil || len(d.Path.Names) != 1 {
@@ -319,7 +320,9 @@ func callersFirst(funcs []*nixast.AttrDef) []*nixast.AttrDef {
 		seen := map[int]bool{}
 		nixast.Inspect(d.Value, func(n nixast.Node) bool {
 			if id, ok := n.(*nixast.Ident); ok {
-				if j, ok := index[id.Name]; ok && j != i && !seen[j] {
+				if j, ok := index[id.Name]; ok && j == i {
+					fd.escapeValue(d)
+				} else if ok && !seen[j] {
 					seen[j] = true
 					names[i] = append(names[i], j)
 					callers[j]++
@@ -344,6 +347,7 @@ func callersFirst(funcs []*nixast.AttrDef) []*nixast.AttrDef {
 					next = i
 				}
 			}
+			fd.escapeValue(funcs[next])
 		}
 		done[next] = true
 		out = append(out, funcs[next])
@@ -352,6 +356,13 @@ func callersFirst(funcs []*nixast.AttrDef) []*nixast.AttrDef {
 		}
 	}
 	return out
+}
+
+// escapeValue marks the lambda d binds as escaping.
+func (fd *finder) escapeValue(d *nixast.AttrDef) {
+	if lam, ok := nixast.Unparen(d.Value).(*nixast.Lambda); ok {
+		fd.escaped[lam] = true
+	}
 }
 
 // positions notes, before the walks, which lambdas are bound to a name
