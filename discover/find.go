@@ -10,11 +10,15 @@ import (
 
 // The finder walks a file's tree with the same scopes the evaluator
 // builds and asks, at every application and pipe, whether the function
-// is one of uptix's. It walks twice: the first pass only notes which
-// lambdas bound to names are mapped over constant lists or sets (see
-// mappers), so that the second pass can walk those lambdas' bodies once
-// per element, with the parameters bound. A lambda written in place,
-// as the function of a mapping or applied where it stands, gets its
+// is one of uptix's. It walks twice. The first pass notes where each
+// function of the file is called or mapped (early), which functions
+// escape (are used other than by calling or mapping them), and which
+// applications are parts of longer ones; it binds defaulted formals as
+// unknown. The second pass records the calls: it walks each function's
+// body once per known call, with the parameters bound (see walkLambda
+// for the other walks), taking the calls of a function from that same
+// pass where it can (sites, per closure). A lambda written in place, as
+// the function of a mapping or applied where it stands, gets its
 // arguments just before the walk reaches it (pending).
 
 type finder struct {
