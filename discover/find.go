@@ -467,14 +467,16 @@ func curried(lam *nixast.Lambda) int {
 //     also once with every parameter unknown, defaulted or not, so
 //     that a call depending on one is unresolved, and once with the
 //     defaults, which give candidates;
-//   - when it is called by name, also once with its parameters unknown
-//     and its defaults in place, recording only what stays unresolved:
+//   - when it is called by name and has a parameter without a default,
+//     also once with its parameters unknown and its defaults in place,
+//     recording only what stays unresolved (modeProbe):
 //     a parameter without a default is the helper's input, so a call
 //     depending on it is unresolved (with the known calls' targets as
 //     candidates), while a defaulted formal takes, at each known call,
 //     the value given there or else its default.
 //
-// A body that depends on no parameter is walked once.
+// A body that depends on no parameter (dependsOnParams) is walked
+// once; past maxWalks in the file, once with every parameter unknown.
 func (fd *finder) walkLambda(lam *nixast.Lambda, env *scope, b *bindCtx) {
 	lv := &lambdaV{lam: lam, env: env, fc: fd.fc}
 	insts, inPlace := fd.pending[lam]
