@@ -1,6 +1,11 @@
 package nixast
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
 
 // The attribute model Nix's parser builds from bindings: nested paths
 // create or extend attribute sets, and duplicates are errors. The
@@ -41,7 +46,22 @@ func (b *attrBuilder) dupErr(pos, prev int, path string) {
 	if b.p == nil {
 		return
 	}
-	b.p.semErrorAt(pos, "attribute '%s' already defined at %s", path, b.p.posString(prev))
+	b.p.semErrorAt(pos, "attribute '%s' already defined at %s", printable(path), b.p.posString(prev))
+}
+
+// printable makes a name safe to put in a message: when it holds control
+// characters or invalid UTF-8 it is written with Go escapes (`\n`,
+// `\x00`); Nix prints names raw.
+func printable(s string) string {
+	ok := utf8.ValidString(s)
+	for _, r := range s {
+		ok = ok && unicode.IsPrint(r)
+	}
+	if ok {
+		return s
+	}
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
 }
 
 // exprVal converts an expression to a value, building attribute sets.

@@ -225,14 +225,12 @@ func matchFloat(src []byte, i int) int {
 	return j
 }
 
-func matchURI(src []byte, i int) int {
-	if !(src[i] >= 'a' && src[i] <= 'z' || src[i] >= 'A' && src[i] <= 'Z') {
-		return -1
-	}
-	j := i + 1
-	for j < len(src) && isURISchemeChar(src[j]) {
-		j++
-	}
+// matchURIRest matches the part of a URI after its scheme, given the
+// end j of the run of scheme characters (which must start with a
+// letter): a colon and at least one URI character. It returns the end,
+// or -1. The scheme run comes from the run cache, so a long run that
+// does not make a URI (`a.a.…a:`) is not rescanned at every token.
+func matchURIRest(src []byte, j int) int {
 	if j >= len(src) || src[j] != ':' {
 		return -1
 	}
@@ -402,9 +400,7 @@ func scanToken(src []byte, i int, cache *runCache) (tokKind, int) {
 		try(matchSPath(src, i), tSPath)
 	}
 	if isIDStart(c) && c != '_' {
-		if j := cache.schemeRun(src, i); j < len(src) && src[j] == ':' {
-			try(matchURI(src, i), tURI)
-		}
+		try(matchURIRest(src, cache.schemeRun(src, i)), tURI)
 	}
 	if best > i {
 		return kind, best

@@ -5,9 +5,19 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
-const maxDepth = 2000 // nesting limit, so hostile input cannot exhaust the stack
+// maxDepth limits the nesting of the tree, so that hostile input cannot
+// exhaust the stack of the parser or of the code walking its trees. A
+// level of parentheses costs 3, a list or a prefix operator 1, a link in a
+// chain of let, with, assert, lambdas, else-if or right associative
+// operators 1. Nix 2.8 fails with "memory exhausted" when its parser's
+// stack passes 10,000 entries, which happens well below this limit for
+// every construct (10,000 levels of parentheses, 3,300 of let, 5,000
+// operands of ++); at the limit the parser uses about 50 MB of stack.
+const maxDepth = 50000
 
 type parser struct {
 	file *File
@@ -58,7 +68,7 @@ func (p *parser) peekAfter(off int) (tokKind, int, int) {
 }
 
 func (p *parser) errorAt(off int, format string, args ...any) {
-	if off == p.lastErrPos || len(p.errs) >= 50 {
+	if p.bailed || off == p.lastErrPos || len(p.errs) >= 50 {
 		return
 	}
 	p.lastErrPos = off
@@ -68,7 +78,7 @@ func (p *parser) errorAt(off int, format string, args ...any) {
 // semErrorAt reports a semantic error; these are never suppressed by the
 // syntax-error throttle.
 func (p *parser) semErrorAt(off int, format string, args ...any) {
-	if len(p.errs) >= 100 {
+	if p.bailed || len(p.errs) >= 100 {
 		return
 	}
 	e := Error{Pos: p.file.Position(off), Msg: fmt.Sprintf(format, args...)}
@@ -94,11 +104,28 @@ func (p *parser) describe() string {
 	case tURI:
 		return "URI `" + p.text() + "`"
 	case tIllegal:
-		return "character `" + p.text() + "`"
+		return describeChar(p.text())
 	case tEOF:
 		return "end of file"
 	}
 	return p.tok.String()
+}
+
+// describeChar names the illegal character s (one UTF-8 sequence, or
+// one byte that does not start one) for a message: printable characters
+// as themselves, others by code point (`U+0000`) or byte (`byte 0xFF`), so
+// that messages never carry control characters or invalid UTF-8.
+func describeChar(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	switch {
+	case r == utf8.RuneError && size <= 1:
+		return fmt.Sprintf("byte 0x%02X", s[0])
+	case size != len(s):
+		return fmt.Sprintf("bytes %q", s)
+	case unicode.IsPrint(r):
+		return "character `" + s + "`"
+	}
+	return fmt.Sprintf("character U+%04X", r)
 }
 
 func (p *parser) text() string { return p.str[p.pos:p.end] }
@@ -165,8 +192,10 @@ func (p *parser) enter() bool {
 	p.depth++
 	if p.depth > maxDepth {
 		if !p.bailed {
+			// The rest of the input is skipped; errors it would cause
+			// are not reported.
+			p.errs = append(p.errs, &Error{Pos: p.file.Position(p.pos), Msg: "expression nested too deeply"})
 			p.bailed = true
-			p.errorAt(p.pos, "expression nested too deeply")
 		}
 		return false
 	}
@@ -183,101 +212,138 @@ func (p *parser) tooDeep() Expr {
 }
 
 // parseExpr parses expr_function: lambdas, let, with, assert, then if
-// and operators.
+// and operators. The bodies of these forms (and the else branch of if)
+// come last, so chains of them (`let … in let … in …`, `x: y: …`,
+// `else if …`, common in generated code) are parsed in a loop, filling
+// one hole after another, and do not nest the parser's stack.
 func (p *parser) parseExpr() Expr {
 	if !p.enter() {
 		p.depth--
 		return p.tooDeep()
 	}
 	defer func() { p.depth-- }()
-	switch p.tok {
-	case tID:
-		k, _, _ := p.peekAfter(p.end)
-		if k == tColon {
-			arg := p.ident()
-			colon := p.pos
-			p.next()
-			return &Lambda{Arg: arg, At: NoPos, Colon: colon, Body: p.parseExpr()}
+	var root Expr
+	hole := &root
+	links := 0 // bodies entered: each nests the tree one level deeper
+	defer func() { p.depth -= links }()
+	// body fills the hole with n and makes *next the new hole, or fills
+	// *next with a missing expression when the token before the body
+	// (at prev) was missing; it reports whether parsing goes on.
+	body := func(n Expr, prev int, next *Expr) bool {
+		*hole = n
+		if prev == NoPos {
+			*next = p.missing()
+			return false
 		}
-		if k == tAt {
-			arg := p.ident()
-			at := p.pos
-			p.next()
-			if p.tok != tLbrace {
-				p.unexpected("`{` after `@`")
-				return &Lambda{Arg: arg, At: at, ArgFirst: true, Colon: NoPos, Body: p.missing()}
-			}
-			formals := p.parseFormals()
-			l := &Lambda{Arg: arg, At: at, ArgFirst: true, Formals: formals}
-			p.checkLambda(l)
-			l.Colon = p.expect(tColon, "after function parameters")
-			l.Body = p.parseExprOrMissing(l.Colon)
-			return l
+		links++
+		if !p.enter() {
+			*next = p.tooDeep()
+			return false
 		}
-	case tLbrace:
-		if p.looksLikeFormals() {
-			formals := p.parseFormals()
-			l := &Lambda{Formals: formals, At: NoPos}
-			if p.tok == tAt {
-				l.At = p.pos
+		hole = next
+		return true
+	}
+	for {
+		switch p.tok {
+		case tID:
+			k, _, _ := p.peekAfter(p.end)
+			if k == tColon {
+				arg := p.ident()
+				l := &Lambda{Arg: arg, At: NoPos, Colon: p.pos}
 				p.next()
-				if p.tok == tID {
-					l.Arg = p.ident()
-				} else {
-					p.unexpected("identifier after `@`")
+				if !body(l, l.Colon, &l.Body) {
+					return root
 				}
+				continue
 			}
-			p.checkLambda(l)
-			l.Colon = p.expect(tColon, "after function parameters")
-			l.Body = p.parseExprOrMissing(l.Colon)
-			return l
+			if k == tAt {
+				arg := p.ident()
+				at := p.pos
+				p.next()
+				if p.tok != tLbrace {
+					p.unexpected("`{` after `@`")
+					*hole = &Lambda{Arg: arg, At: at, ArgFirst: true, Colon: NoPos, Body: p.missing()}
+					return root
+				}
+				formals := p.parseFormals()
+				l := &Lambda{Arg: arg, At: at, ArgFirst: true, Formals: formals}
+				p.checkLambda(l)
+				l.Colon = p.expect(tColon, "after function parameters")
+				if !body(l, l.Colon, &l.Body) {
+					return root
+				}
+				continue
+			}
+		case tLbrace:
+			if p.looksLikeFormals() {
+				formals := p.parseFormals()
+				l := &Lambda{Formals: formals, At: NoPos}
+				if p.tok == tAt {
+					l.At = p.pos
+					p.next()
+					if p.tok == tID {
+						l.Arg = p.ident()
+					} else {
+						p.unexpected("identifier after `@`")
+					}
+				}
+				p.checkLambda(l)
+				l.Colon = p.expect(tColon, "after function parameters")
+				if !body(l, l.Colon, &l.Body) {
+					return root
+				}
+				continue
+			}
+		case tLet:
+			if k, _, _ := p.peekAfter(p.end); k != tLbrace {
+				l := &Let{Let: p.pos}
+				p.next()
+				l.Bindings = p.parseBindings(tIn)
+				p.checkLet(l.Bindings)
+				l.In = p.expect(tIn, "after `let` bindings")
+				if !body(l, l.In, &l.Body) {
+					return root
+				}
+				continue
+			}
+		case tWith:
+			w := &With{With: p.pos}
+			p.next()
+			w.Scope = p.parseExpr()
+			w.Semi = p.expect(tSemi, "after `with` expression")
+			if !body(w, w.Semi, &w.Body) {
+				return root
+			}
+			continue
+		case tAssert:
+			a := &Assert{Assert: p.pos}
+			p.next()
+			a.Cond = p.parseExpr()
+			a.Semi = p.expect(tSemi, "after assertion")
+			if !body(a, a.Semi, &a.Body) {
+				return root
+			}
+			continue
+		case tIf:
+			n := &If{If: p.pos}
+			p.next()
+			n.Cond = p.parseExpr()
+			n.Then = p.expect(tThen, "after `if` condition")
+			if n.Then == NoPos {
+				n.ThenX, n.ElseX, n.Else = p.missing(), p.missing(), NoPos
+				*hole = n
+				return root
+			}
+			n.ThenX = p.parseExpr()
+			n.Else = p.expect(tElse, "after `then` branch")
+			if !body(n, n.Else, &n.ElseX) {
+				return root
+			}
+			continue
 		}
-	case tLet:
-		if k, _, _ := p.peekAfter(p.end); k != tLbrace {
-			return p.parseLet()
-		}
-	case tWith:
-		w := &With{With: p.pos}
-		p.next()
-		w.Scope = p.parseExpr()
-		w.Semi = p.expect(tSemi, "after `with` expression")
-		w.Body = p.parseExprOrMissing(w.Semi)
-		return w
-	case tAssert:
-		a := &Assert{Assert: p.pos}
-		p.next()
-		a.Cond = p.parseExpr()
-		a.Semi = p.expect(tSemi, "after assertion")
-		a.Body = p.parseExprOrMissing(a.Semi)
-		return a
-	case tIf:
-		n := &If{If: p.pos}
-		p.next()
-		n.Cond = p.parseExpr()
-		n.Then = p.expect(tThen, "after `if` condition")
-		if n.Then == NoPos {
-			n.ThenX, n.ElseX, n.Else = p.missing(), p.missing(), NoPos
-			return n
-		}
-		n.ThenX = p.parseExpr()
-		n.Else = p.expect(tElse, "after `then` branch")
-		if n.Else == NoPos {
-			n.ElseX = p.missing()
-			return n
-		}
-		n.ElseX = p.parseExpr()
-		return n
+		*hole = p.parsePipe()
+		return root
 	}
-	return p.parsePipe()
-}
-
-// parseExprOrMissing parses a body after a token that may have been
-// missing; after a missing token it does not try.
-func (p *parser) parseExprOrMissing(prev int) Expr {
-	if prev == NoPos {
-		return p.missing()
-	}
-	return p.parseExpr()
 }
 
 func (p *parser) ident() *Ident {
@@ -364,20 +430,6 @@ func (p *parser) parseFormals() *Formals {
 			return f
 		}
 	}
-}
-
-func (p *parser) parseLet() Expr {
-	l := &Let{Let: p.pos}
-	p.next()
-	l.Bindings = p.parseBindings(tIn)
-	p.checkLet(l.Bindings)
-	l.In = p.expect(tIn, "after `let` bindings")
-	if l.In == NoPos {
-		l.Body = p.missing()
-		return l
-	}
-	l.Body = p.parseExpr()
-	return l
 }
 
 // parseBindings parses bindings up to (not including) the token end.
@@ -684,18 +736,49 @@ func (p *parser) parseBinary(minPrec int) Expr {
 			lastNonAssoc = 0
 			continue
 		}
-		next := prec + 1
 		switch op {
 		case OpImpl, OpUpdate, OpConcat:
-			next = prec
+			// Right associative: collect the whole chain (`a ++ b ++
+			// …`, often thousands long in generated code) in a loop
+			// and nest it from the right, instead of recursing per
+			// operator.
+			x = p.parseRightChain(x, op, prec, opPos)
+			lastNonAssoc = 0
+			continue
 		}
-		y := p.parseBinary(next)
+		y := p.parseBinary(prec + 1)
 		x = &Binary{X: x, OpPos: opPos, Op: op, Y: y}
 		lastNonAssoc = 0
 		if prec == precEq || prec == precCmp {
 			lastNonAssoc = prec
 		}
 	}
+}
+
+// parseRightChain parses the operands of a chain of the right
+// associative operator op (precedence prec) after x and the operator at
+// opPos, and returns them nested from the right.
+func (p *parser) parseRightChain(x Expr, op Op, prec, opPos int) Expr {
+	xs := []Expr{x}
+	ops := []int{opPos}
+	defer func() { p.depth -= len(ops) }()
+	for {
+		if !p.enter() {
+			xs = append(xs, p.tooDeep())
+			break
+		}
+		xs = append(xs, p.parseBinary(prec+1))
+		if o, pr := binaryOp(p.tok); pr != prec || o != op {
+			break
+		}
+		ops = append(ops, p.pos)
+		p.next()
+	}
+	y := xs[len(xs)-1]
+	for i := len(ops) - 1; i >= 0; i-- {
+		y = &Binary{X: xs[i], OpPos: ops[i], Op: op, Y: y}
+	}
+	return y
 }
 
 func (p *parser) parseUnary() Expr {
