@@ -9,6 +9,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/uptix-dev/uptix/nixast"
 )
 
 // Error is a problem in a lock file, at a position.
@@ -50,15 +52,7 @@ func (e *Error) Excerpt() string {
 	if e.LineText == "" {
 		return ""
 	}
-	var pad strings.Builder
-	for i := 0; i < e.Column-1 && i < len(e.LineText); i++ {
-		if e.LineText[i] == '\t' {
-			pad.WriteByte('\t')
-		} else {
-			pad.WriteByte(' ')
-		}
-	}
-	return "\t" + e.LineText + "\n\t" + pad.String() + "^\n"
+	return "\t" + e.LineText + "\n\t" + nixast.CaretPad(e.LineText, e.Column) + "^\n"
 }
 
 // Explain returns err as a person reads it, ending in a newline: for an

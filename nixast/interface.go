@@ -155,22 +155,31 @@ func ParseExpr(src string) (Expr, error) {
 }
 
 // Excerpt returns the source line holding offset and a second line with
-// a caret under the offset (tabs kept so the caret lines up), each ending
-// in a newline; CLIs print it under an error.
+// a caret under the offset (see CaretPad), each ending in a newline; CLIs
+// print it under an error.
 func (f *File) Excerpt(offset int) string {
 	p := f.Position(offset)
 	line := f.LineText(offset)
+	return line + "\n" + CaretPad(line, p.Column) + "^\n"
+}
+
+// CaretPad returns what to print before a caret so that, printed on the
+// line below line, it sits under column col (1-based, in bytes, as
+// Position counts). Tabs are copied so that they expand alike, and every
+// other character, one byte or several in UTF-8, becomes one space. A
+// column past the end of the line puts the caret just after it.
+func CaretPad(line string, col int) string {
 	var b strings.Builder
-	b.WriteString(line)
-	b.WriteByte('\n')
-	for i := 0; i < p.Column-1 && i < len(line); i++ {
-		if line[i] == '\t' {
+	for i, r := range line {
+		if i >= col-1 {
+			break
+		}
+		if r == '\t' {
 			b.WriteByte('\t')
 		} else {
 			b.WriteByte(' ')
 		}
 	}
-	b.WriteString("^\n")
 	return b.String()
 }
 

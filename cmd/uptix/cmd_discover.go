@@ -15,6 +15,7 @@ import (
 
 	"github.com/uptix-dev/uptix/discover"
 	"github.com/uptix-dev/uptix/lock"
+	"github.com/uptix-dev/uptix/nixast"
 )
 
 func init() {
@@ -211,13 +212,5 @@ func printCaretError(w io.Writer, pe *discover.ParseError) {
 	if pe.LineText == "" {
 		return
 	}
-	var pad strings.Builder
-	for i := 0; i < pe.Col-1 && i < len(pe.LineText); i++ {
-		if pe.LineText[i] == '\t' {
-			pad.WriteByte('\t')
-		} else {
-			pad.WriteByte(' ')
-		}
-	}
-	fmt.Fprintf(w, "\t%s\n\t%s^\n", pe.LineText, pad.String())
+	fmt.Fprintf(w, "\t%s\n\t%s^\n", pe.LineText, nixast.CaretPad(pe.LineText, pe.Col))
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/uptix-dev/uptix/discover"
+	"github.com/uptix-dev/uptix/nixast"
 )
 
 // discovery is what the calls under the project's root ask for.
@@ -143,13 +144,5 @@ func updateCaretError(w io.Writer, msg, line string, col int) {
 	if line == "" && col <= 1 {
 		return
 	}
-	var pad strings.Builder
-	for i := 0; i < col-1 && i < len(line); i++ {
-		if line[i] == '\t' {
-			pad.WriteByte('\t')
-		} else {
-			pad.WriteByte(' ')
-		}
-	}
-	fmt.Fprintf(w, "\t%s\n\t%s^\n", line, pad.String())
+	fmt.Fprintf(w, "\t%s\n\t%s^\n", line, nixast.CaretPad(line, col))
 }
