@@ -33,6 +33,7 @@ func deepInputs() map[string]string {
 // TestDeepNesting checks that what Nix accepts parses, prints as Nix
 // prints it, and round-trips.
 func TestDeepNesting(t *testing.T) {
+	t.Parallel() // mostly waiting for nix-instantiate
 	inputs := deepInputs()
 	var names []string
 	var srcs [][]byte

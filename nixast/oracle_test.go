@@ -128,6 +128,7 @@ func testInputs(t testing.TB) (names []string, srcs [][]byte) {
 // TestLiveNix compares our verdict and --print=nix output with Nix's on
 // every test input. Pipes are the one deliberate difference.
 func TestLiveNix(t *testing.T) {
+	t.Parallel() // mostly waiting for nix-instantiate
 	nix := needNix(t)
 	names, srcs := testInputs(t)
 	dir := t.TempDir()
