@@ -86,6 +86,16 @@ func NewStoreAt(dir string) (*Store, error) {
 		"NIX_USER_CONF_FILES="+filepath.Join(etc, "nix.conf"),
 		"XDG_CACHE_HOME="+filepath.Join(dir, "cache"),
 	)
+	// Nix 2.8 creates the store's state (profiles, gcroots) on first use
+	// and fails with "File exists" when two processes race to do it, so
+	// open it once here, before tests run Nix in parallel.
+	if _, err := exec.LookPath("nix-instantiate"); err == nil {
+		cmd := exec.Command("nix-instantiate", "--eval", "-E", "builtins.storeDir")
+		cmd.Env = s.Env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("initialising private nix store: %v: %s", err, out)
+		}
+	}
 	return s, nil
 }
 
