@@ -674,7 +674,9 @@ func binaryOp(k tokKind) (Op, int) {
 	return 0, 0
 }
 
-// parsePipe parses chains of `|>` or `<|`, which may not be mixed.
+// parsePipe parses chains of `|>` or `<|`, which may not be mixed. After
+// the error for a mix, each operator keeps its own kind, so the tree
+// still prints as the source.
 func (p *parser) parsePipe() Expr {
 	x := p.parseBinary(precImpl)
 	if p.tok != tPipeInto && p.tok != tPipeFrom {
@@ -683,25 +685,31 @@ func (p *parser) parsePipe() Expr {
 	first := p.tok
 	var chain []Expr
 	var ops []int
+	var kinds []Op
 	chain = append(chain, x)
 	for p.tok == tPipeInto || p.tok == tPipeFrom {
 		if p.tok != first {
 			p.errorAt(p.pos, "`|>` and `<|` cannot be mixed without parentheses")
 		}
+		op := OpPipeInto
+		if p.tok == tPipeFrom {
+			op = OpPipeFrom
+		}
 		ops = append(ops, p.pos)
+		kinds = append(kinds, op)
 		p.next()
 		chain = append(chain, p.parseBinary(precImpl))
 	}
 	if first == tPipeInto {
 		x = chain[0]
 		for i, y := range chain[1:] {
-			x = &Binary{X: x, OpPos: ops[i], Op: OpPipeInto, Y: y}
+			x = &Binary{X: x, OpPos: ops[i], Op: kinds[i], Y: y}
 		}
 		return x
 	}
 	x = chain[len(chain)-1]
 	for i := len(chain) - 2; i >= 0; i-- {
-		x = &Binary{X: chain[i], OpPos: ops[i], Op: OpPipeFrom, Y: x}
+		x = &Binary{X: chain[i], OpPos: ops[i], Op: kinds[i], Y: x}
 	}
 	return x
 }
