@@ -109,6 +109,9 @@ func demoRun(ctx context.Context, o options, out io.Writer) error {
 		return fmt.Errorf("uptix update exited %d", code)
 	}
 	u.run(ctx, "lint")
+	// Nothing changed upstream: one HEAD request per image, no download,
+	// and the lock keeps every byte.
+	u.run(ctx, append([]string{"update"}, env.MirrorFlags()...)...)
 	step(out, "The new uptix.lock")
 	lock, err := os.ReadFile(filepath.Join(cfg, "uptix.lock"))
 	if err != nil {
