@@ -400,7 +400,9 @@ func scanToken(src []byte, i int, cache *runCache) (tokKind, int) {
 		try(matchSPath(src, i), tSPath)
 	}
 	if isIDStart(c) && c != '_' {
-		try(matchURIRest(src, cache.schemeRun(src, i)), tURI)
+		if j := cache.schemeRun(src, i); j < len(src) && src[j] == ':' {
+			try(matchURIRest(src, j), tURI)
+		}
 	}
 	if best > i {
 		return kind, best

@@ -221,29 +221,16 @@ func (p *parser) parseExpr() Expr {
 		p.depth--
 		return p.tooDeep()
 	}
-	defer func() { p.depth-- }()
+	links := 0 // bodies entered: each nests the tree one level deeper
+	defer func() { p.depth -= 1 + links }()
 	var root Expr
 	hole := &root
-	links := 0 // bodies entered: each nests the tree one level deeper
-	defer func() { p.depth -= links }()
-	// body fills the hole with n and makes *next the new hole, or fills
-	// *next with a missing expression when the token before the body
-	// (at prev) was missing; it reports whether parsing goes on.
-	body := func(n Expr, prev int, next *Expr) bool {
-		*hole = n
-		if prev == NoPos {
-			*next = p.missing()
-			return false
-		}
-		links++
-		if !p.enter() {
-			*next = p.tooDeep()
-			return false
-		}
-		hole = next
-		return true
-	}
 	for {
+		// A form with a body sets n, the token before its body (NoPos
+		// when missing) and the body's place.
+		var n Expr
+		var prev int
+		var body *Expr
 		switch p.tok {
 		case tID:
 			k, _, _ := p.peekAfter(p.end)
@@ -251,12 +238,8 @@ func (p *parser) parseExpr() Expr {
 				arg := p.ident()
 				l := &Lambda{Arg: arg, At: NoPos, Colon: p.pos}
 				p.next()
-				if !body(l, l.Colon, &l.Body) {
-					return root
-				}
-				continue
-			}
-			if k == tAt {
+				n, prev, body = l, l.Colon, &l.Body
+			} else if k == tAt {
 				arg := p.ident()
 				at := p.pos
 				p.next()
@@ -269,10 +252,7 @@ func (p *parser) parseExpr() Expr {
 				l := &Lambda{Arg: arg, At: at, ArgFirst: true, Formals: formals}
 				p.checkLambda(l)
 				l.Colon = p.expect(tColon, "after function parameters")
-				if !body(l, l.Colon, &l.Body) {
-					return root
-				}
-				continue
+				n, prev, body = l, l.Colon, &l.Body
 			}
 		case tLbrace:
 			if p.looksLikeFormals() {
@@ -289,10 +269,7 @@ func (p *parser) parseExpr() Expr {
 				}
 				p.checkLambda(l)
 				l.Colon = p.expect(tColon, "after function parameters")
-				if !body(l, l.Colon, &l.Body) {
-					return root
-				}
-				continue
+				n, prev, body = l, l.Colon, &l.Body
 			}
 		case tLet:
 			if k, _, _ := p.peekAfter(p.end); k != tLbrace {
@@ -301,48 +278,50 @@ func (p *parser) parseExpr() Expr {
 				l.Bindings = p.parseBindings(tIn)
 				p.checkLet(l.Bindings)
 				l.In = p.expect(tIn, "after `let` bindings")
-				if !body(l, l.In, &l.Body) {
-					return root
-				}
-				continue
+				n, prev, body = l, l.In, &l.Body
 			}
 		case tWith:
 			w := &With{With: p.pos}
 			p.next()
 			w.Scope = p.parseExpr()
 			w.Semi = p.expect(tSemi, "after `with` expression")
-			if !body(w, w.Semi, &w.Body) {
-				return root
-			}
-			continue
+			n, prev, body = w, w.Semi, &w.Body
 		case tAssert:
 			a := &Assert{Assert: p.pos}
 			p.next()
 			a.Cond = p.parseExpr()
 			a.Semi = p.expect(tSemi, "after assertion")
-			if !body(a, a.Semi, &a.Body) {
-				return root
-			}
-			continue
+			n, prev, body = a, a.Semi, &a.Body
 		case tIf:
-			n := &If{If: p.pos}
+			f := &If{If: p.pos}
 			p.next()
-			n.Cond = p.parseExpr()
-			n.Then = p.expect(tThen, "after `if` condition")
-			if n.Then == NoPos {
-				n.ThenX, n.ElseX, n.Else = p.missing(), p.missing(), NoPos
-				*hole = n
+			f.Cond = p.parseExpr()
+			f.Then = p.expect(tThen, "after `if` condition")
+			if f.Then == NoPos {
+				f.ThenX, f.ElseX, f.Else = p.missing(), p.missing(), NoPos
+				*hole = f
 				return root
 			}
-			n.ThenX = p.parseExpr()
-			n.Else = p.expect(tElse, "after `then` branch")
-			if !body(n, n.Else, &n.ElseX) {
-				return root
-			}
-			continue
+			f.ThenX = p.parseExpr()
+			f.Else = p.expect(tElse, "after `then` branch")
+			n, prev, body = f, f.Else, &f.ElseX
 		}
-		*hole = p.parsePipe()
-		return root
+		if n == nil {
+			*hole = p.parsePipe()
+			return root
+		}
+		*hole = n
+		if prev == NoPos {
+			// The token before the body is missing: do not try.
+			*body = p.missing()
+			return root
+		}
+		links++
+		if !p.enter() {
+			*body = p.tooDeep()
+			return root
+		}
+		hole = body
 	}
 }
 
@@ -767,8 +746,10 @@ func (p *parser) parseBinary(minPrec int) Expr {
 // associative operator op (precedence prec) after x and the operator at
 // opPos, and returns them nested from the right.
 func (p *parser) parseRightChain(x Expr, op Op, prec, opPos int) Expr {
-	xs := []Expr{x}
-	ops := []int{opPos}
+	var xbuf [4]Expr
+	var obuf [4]int
+	xs := append(xbuf[:0], x)
+	ops := append(obuf[:0], opPos)
 	defer func() { p.depth -= len(ops) }()
 	for {
 		if !p.enter() {
