@@ -340,6 +340,28 @@ func (np *nixPrinter) val(v nVal) {
 }
 
 func (np *nixPrinter) attrs(a *nAttrs) {
+	// A set holding only a set, as a long path (`a.b.….z = 1;`) makes,
+	// is printed in a loop rather than by recursion.
+	closers := 0
+	for !a.rec && len(a.dyn) == 0 && len(a.attrs) == 1 {
+		var k string
+		var d *nDef
+		for k, d = range a.attrs {
+		}
+		if d.inherited || d.val.set == nil {
+			break
+		}
+		np.s("{ ")
+		np.ident(k)
+		np.s(" = ")
+		a = d.val.set
+		closers++
+	}
+	defer func() {
+		for ; closers > 0; closers-- {
+			np.s("; }")
+		}
+	}()
 	if a.rec {
 		np.s("rec ")
 	}

@@ -79,6 +79,13 @@ func TestLongAttrPaths(t *testing.T) {
 		if d > time.Second {
 			t.Errorf("%s: parsing took %v", name, d)
 		}
+		if name == "set" {
+			// Nix's form nests a set per name; it is printed in a loop.
+			want := strings.Repeat("{ a = ", n+1) + "1" + strings.Repeat("; }", n+1)
+			if got := FormatNix(f.Expr, NixOptions{}); got != want {
+				t.Errorf("set: FormatNix gives %.100s…", got)
+			}
+		}
 		wantErr := name == "inherit" || name == "uri" // a duplicate attribute; a stray colon
 		if (err != nil) != wantErr {
 			t.Errorf("%s: error %v", name, err)
