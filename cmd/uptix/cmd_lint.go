@@ -62,7 +62,7 @@ func runLint(e *env, args []string, asJSON bool) int {
 	status := exitOK
 	done := map[string]bool{} // overlapping paths name a file once
 	for _, root := range args {
-		files, perrs, err := filesWithCalls(e, root)
+		files, perrs, err := filesWithCalls(e, root, nil)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "uptix lint: %v\n", err)
 			return exitUsage
@@ -184,9 +184,9 @@ func lintLock(path string) (rewrite.LintOptions, error) {
 }
 
 // filesWithCalls discovers root (a directory or a file) and returns the
-// files holding uptix calls, as the user names them, and the parse
-// errors.
-func filesWithCalls(e *env, root string) ([]string, []*discover.ParseError, error) {
+// files holding uptix calls of a kind that keep accepts (any kind when
+// keep is nil), as the user names them, and the parse errors.
+func filesWithCalls(e *env, root string, keep func(discover.Kind) bool) ([]string, []*discover.ParseError, error) {
 	res, err := discoverPath(e, root)
 	if err != nil {
 		return nil, nil, err
@@ -200,10 +200,11 @@ func filesWithCalls(e *env, root string) ([]string, []*discover.ParseError, erro
 	}
 	var files []string
 	for _, c := range res.Calls {
-		if !seen[c.File] {
-			seen[c.File] = true
-			files = append(files, joinRoot(root, c.File))
+		if (keep != nil && !keep(c.Kind)) || seen[c.File] {
+			continue
 		}
+		seen[c.File] = true
+		files = append(files, joinRoot(root, c.File))
 	}
 	return files, res.Errors, nil
 }

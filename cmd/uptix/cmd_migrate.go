@@ -57,7 +57,7 @@ func runMigrate(e *env, o *migrateOptions, args []string) int {
 	changed := 0
 	done := map[string]bool{} // overlapping paths name a file once
 	for _, root := range args {
-		files, perrs, err := filesWithImageCalls(e, root)
+		files, perrs, err := filesWithCalls(e, root, discover.Kind.IsImage)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "uptix migrate: %v\n", err)
 			return exitUsage
@@ -173,30 +173,4 @@ func gitTop(dir string) string {
 		}
 		dir = parent
 	}
-}
-
-// filesWithImageCalls discovers root (a directory or a file) and returns
-// the files holding image calls, as the user names them, and the parse
-// errors.
-func filesWithImageCalls(e *env, root string) ([]string, []*discover.ParseError, error) {
-	res, err := discoverPath(e, root)
-	if err != nil {
-		return nil, nil, err
-	}
-	// Files that do not parse are reported once, from discovery, and
-	// not analysed further.
-	seen := map[string]bool{}
-	for _, pe := range res.Errors {
-		seen[pe.File] = true
-		pe.File = joinRoot(root, pe.File)
-	}
-	var files []string
-	for _, c := range res.Calls {
-		if !c.Kind.IsImage() || seen[c.File] {
-			continue
-		}
-		seen[c.File] = true
-		files = append(files, joinRoot(root, c.File))
-	}
-	return files, res.Errors, nil
 }
