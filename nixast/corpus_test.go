@@ -36,7 +36,7 @@ func corpusFiles(t testing.TB) (names []string, srcs [][]byte) {
 	t.Helper()
 	root := os.Getenv("UPTIX_NIX_CORPUS")
 	if root == "" {
-		t.Skip("UPTIX_NIX_CORPUS is not set (a folder of .nix files; see DEVELOPERS.md)")
+		t.Skip("UPTIX_NIX_CORPUS is not set (a folder of .nix files; the comment at the top of this file says how to make one)")
 	}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
