@@ -26,7 +26,7 @@
           pname = "uptix";
           inherit version;
           src = ./.;
-          vendorHash = "sha256-NyHNWEviofiAfGL39+o8obvhLlJ6vx/vWnkJbjLAYdU=";
+          vendorHash = "sha256-lMBQIRb4AfCXCwdNfEjT/u3kKbalWKYFfHSQWZ0UFSU=";
           subPackages = [ "cmd/uptix" ];
           ldflags = [ "-s" "-w" "-X main.version=${version}" ];
           nativeBuildInputs = [ pkgs.makeWrapper ];

@@ -33,6 +33,10 @@ type updateOptions struct {
 	jobs      int
 	insecure  []string
 	mirrors   []string
+	// registriesConf is --registries-conf, or $UPTIX_REGISTRIES_CONF
+	// when the flag is not given; confFrom names which, for messages.
+	registriesConf string
+	confFrom       string
 }
 
 func updateFlags(fs *pflag.FlagSet) func(e *env, args []string) int {
@@ -49,7 +53,15 @@ func updateFlags(fs *pflag.FlagSet) func(e *env, args []string) int {
 		"allow plain HTTP and unverified TLS for `HOST[:PORT]` (repeatable)")
 	fs.StringArrayVar(&o.mirrors, "mirror", nil,
 		"`REGISTRY=HOST[:PORT][/PATH]`: look images of REGISTRY up at the mirror first, then at REGISTRY (repeatable; credentials go in the docker config, not here)")
-	return func(e *env, args []string) int { return runUpdate(e, o, args) }
+	fs.StringVar(&o.registriesConf, "registries-conf", "",
+		"read mirrors and insecure registries from the containers registries.conf at `PATH` (default $"+registriesConfEnv+"); --mirror and --insecure-registry add to it and win over it")
+	return func(e *env, args []string) int {
+		o.confFrom = "--registries-conf"
+		if !fs.Changed("registries-conf") {
+			o.registriesConf, o.confFrom = os.Getenv(registriesConfEnv), registriesConfEnv
+		}
+		return runUpdate(e, o, args)
+	}
 }
 
 func runUpdate(e *env, o *updateOptions, args []string) int {
@@ -187,6 +199,14 @@ func (o *updateOptions) updater(e *env) (*updater, error) {
 	if err := checkInsecure(o.insecure); err != nil {
 		return nil, err
 	}
+	insecure := o.insecure
+	if o.registriesConf != "" {
+		conf, err := readRegistriesConf(o.registriesConf)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", o.confFrom, err)
+		}
+		mirrors, insecure = mergeRegistriesConf(conf, mirrors, insecure)
+	}
 
 	if o.json {
 		u.progress = &lineProgress{w: discardWriter{}}
@@ -195,7 +215,7 @@ func (o *updateOptions) updater(e *env) (*updater, error) {
 	}
 	prog := u.progress
 	u.images = &resolve.Resolver{
-		Insecure: o.insecure,
+		Insecure: insecure,
 		Mirrors:  mirrors,
 		Progress: func(ref string, n int64) { prog.add(ref, n) },
 	}

@@ -10,7 +10,7 @@ import (
 )
 
 // This file checks the values of update's --platform, --mirror and
-// --insecure-registry flags. A value that is not what the flag wants
+// --insecure-registry flags (--registries-conf is update_registries.go). A value that is not what the flag wants
 // is a usage error naming it; a value holding credentials is never
 // shown as given.
 
@@ -159,15 +159,8 @@ func parseMirrors(values []string) (map[string]string, error) {
 		if err := checkHost(reg); err != nil {
 			return nil, fmt.Errorf("%s: registry %q: %w", shown, reg, err)
 		}
-		host, path, _ := strings.Cut(loc, "/")
-		if strings.Contains(loc, "://") {
-			host = loc // for checkHost's message about the scheme
-		}
-		if err := checkHost(host); err != nil {
-			return nil, fmt.Errorf("%s: mirror %q: %w", shown, loc, err)
-		}
-		if path != "" && !pathRE.MatchString(strings.TrimSuffix(path, "/")) {
-			return nil, fmt.Errorf("%s: mirror %q: the path %q is not lowercase names separated by /", shown, loc, path)
+		if err := checkMirrorLocation(loc); err != nil {
+			return nil, fmt.Errorf("%s: %w", shown, err)
 		}
 		if reg == "index.docker.io" || reg == "registry-1.docker.io" {
 			reg = "docker.io"
@@ -178,6 +171,28 @@ func parseMirrors(values []string) (map[string]string, error) {
 		mirrors[reg] = loc
 	}
 	return mirrors, nil
+}
+
+// checkMirrorLocation checks a mirror's location, HOST[:PORT][/PATH]
+// without credentials, as --mirror and registries.conf give it.
+func checkMirrorLocation(loc string) error {
+	if strings.Contains(loc, "@") {
+		host := loc[strings.LastIndex(loc, "@")+1:]
+		host, _, _ = strings.Cut(host, "/")
+		return fmt.Errorf("a mirror must not hold a user name or password; "+
+			"give credentials to the docker config instead (docker login %s)", host)
+	}
+	host, path, _ := strings.Cut(loc, "/")
+	if strings.Contains(loc, "://") {
+		host = loc // for checkHost's message about the scheme
+	}
+	if err := checkHost(host); err != nil {
+		return fmt.Errorf("mirror %q: %w", loc, err)
+	}
+	if path != "" && !pathRE.MatchString(strings.TrimSuffix(path, "/")) {
+		return fmt.Errorf("mirror %q: the path %q is not lowercase names separated by /", loc, path)
+	}
+	return nil
 }
 
 // checkInsecure checks --insecure-registry values (HOST[:PORT]).
