@@ -97,6 +97,16 @@ func (c *registriesConf) addRegistry(where string, t map[string]any) (string, er
 	var prefix, location string
 	var insecure bool
 	var mirrors []map[string]any
+	// Messages name the table by its prefix, or location, when it has one.
+	for _, k := range []string{"location", "prefix"} {
+		if s, ok := t[k].(string); ok && s != "" {
+			prefix = s
+		}
+	}
+	if prefix != "" {
+		where = fmt.Sprintf("%s (prefix %q)", where, credText(prefix))
+	}
+	prefix = ""
 	for _, k := range tomlKeys(t) {
 		var err error
 		switch k {
@@ -135,7 +145,6 @@ func (c *registriesConf) addRegistry(where string, t map[string]any) (string, er
 	if prefix == "" {
 		return "", fmt.Errorf("%s: want a prefix or a location", where)
 	}
-	where = fmt.Sprintf("%s (prefix %q)", where, credText(prefix))
 	switch {
 	case strings.Contains(prefix, "@"):
 		return "", fmt.Errorf("%s: a prefix must not hold a user name or password", where)
