@@ -183,6 +183,18 @@ type Result struct {
 	Files  []string      // every file analyzed, sorted, relative to Root
 	Calls  []Call        // sorted by file, then offset
 	Errors []*ParseError // sorted by file, then offset
+	// SkippedLinks are the symbolic links the walk did not follow
+	// because they lead out of the tree (or nowhere): `.nix` files and
+	// directories, sorted by path. Calls in what they lead to are not
+	// in Calls. Only Dir fills it.
+	SkippedLinks []SkippedLink
+}
+
+// SkippedLink is a symbolic link the walk skipped: Path is slash-
+// separated and relative to the root, Target is the link's text as
+// written (relative to the link's directory unless absolute).
+type SkippedLink struct {
+	Path, Target string
 }
 
 // Options tune a walk. The zero value is ready to use.
@@ -206,11 +218,16 @@ func Dir(ctx context.Context, root string, opts *Options) (*Result, error) {
 	if opts == nil {
 		opts = &Options{}
 	}
-	names, err := listFiles(ctx, root, !opts.NoGitIgnore)
+	names, skipped, err := listFiles(ctx, root, !opts.NoGitIgnore)
 	if err != nil {
 		return nil, err
 	}
-	return Files(ctx, root, names, opts)
+	res, err := Files(ctx, root, names, opts)
+	if err != nil {
+		return nil, err
+	}
+	res.SkippedLinks = skipped
+	return res, nil
 }
 
 // Files analyzes the named files (slash-separated, relative to root).

@@ -18,16 +18,19 @@ import (
 // and so are
 // files git ignores when root is in a git work tree (and gitIgnore is
 // set). Symbolic links are followed only to files inside the tree;
-// linked directories are not entered.
-func listFiles(ctx context.Context, root string, gitIgnore bool) ([]string, error) {
+// linked directories are not entered. The links skipped so, `.nix`
+// files and directories that lead out of the tree (or nowhere), are
+// returned too, sorted by path.
+func listFiles(ctx context.Context, root string, gitIgnore bool) ([]string, []SkippedLink, error) {
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		return nil, fmt.Errorf("walking %q: %w", root, err)
+		return nil, nil, fmt.Errorf("walking %q: %w", root, err)
 	}
 	realRoot, err = filepath.Abs(realRoot)
 	if err != nil {
-		return nil, fmt.Errorf("walking %q: %w", root, err)
+		return nil, nil, fmt.Errorf("walking %q: %w", root, err)
 	}
+	var skipped []SkippedLink
 	var ignored ignoreSet
 	if gitIgnore {
 		ignored = gitIgnored(ctx, root)
@@ -50,10 +53,20 @@ func listFiles(ctx context.Context, root string, gitIgnore bool) ([]string, erro
 			}
 			return nil
 		}
-		if !strings.HasSuffix(d.Name(), ".nix") || strings.HasPrefix(d.Name(), ".") || ignored.file(rel) {
+		if strings.HasPrefix(d.Name(), ".") || ignored.file(rel) {
 			return nil
 		}
-		if d.Type()&fs.ModeSymlink != 0 && !linkInside(p, realRoot) {
+		isLink := d.Type()&fs.ModeSymlink != 0
+		if !strings.HasSuffix(d.Name(), ".nix") {
+			if isLink && dirLinkOutside(p, realRoot) {
+				target, _ := os.Readlink(p)
+				skipped = append(skipped, SkippedLink{Path: rel, Target: target})
+			}
+			return nil
+		}
+		if isLink && !linkInside(p, realRoot) {
+			target, _ := os.Readlink(p)
+			skipped = append(skipped, SkippedLink{Path: rel, Target: target})
 			return nil
 		}
 		if !d.Type().IsRegular() && d.Type()&fs.ModeSymlink == 0 {
@@ -63,10 +76,31 @@ func listFiles(ctx context.Context, root string, gitIgnore bool) ([]string, erro
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("walking %q: %w", root, err)
+		return nil, nil, fmt.Errorf("walking %q: %w", root, err)
 	}
 	sort.Strings(names)
-	return names, nil
+	sort.Slice(skipped, func(i, j int) bool { return skipped[i].Path < skipped[j].Path })
+	return names, skipped, nil
+}
+
+// dirLinkOutside reports whether the symbolic link p leads to a
+// directory outside root (which has its own links resolved). Links into
+// the Nix store (such as nix-build's result) are not counted: what they
+// lead to is built, not configuration.
+func dirLinkOutside(p, root string) bool {
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return false
+	}
+	st, err := os.Stat(real)
+	if err != nil || !st.IsDir() {
+		return false
+	}
+	if real == "/nix/store" || strings.HasPrefix(real, "/nix/store/") {
+		return false
+	}
+	r, err := filepath.Rel(root, real)
+	return err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator))
 }
 
 // linkInside reports whether the symbolic link p leads to a regular file

@@ -63,10 +63,24 @@ func TestDirWalk(t *testing.T) {
 	must(t, os.Symlink(filepath.Join(root, "a.nix"), filepath.Join(root, "in-link.nix")))
 	must(t, os.Symlink(base, filepath.Join(root, "dir-link")))
 	must(t, os.Symlink(filepath.Join(root, "missing.nix"), filepath.Join(root, "dangling.nix")))
+	must(t, os.Symlink(filepath.Join(root, "sub"), filepath.Join(root, "sub-link"))) // inside: walked as sub
+	must(t, os.Symlink(filepath.Join(base, "outside.nix"), filepath.Join(root, "notnix-link")))
+	must(t, os.Symlink("../outside.nix", filepath.Join(root, "sub", "rel-out.nix")))
 
 	res, err := Dir(context.Background(), root, &Options{Workers: 3})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The links skipped because they lead out of the tree are named,
+	// with their text, so that callers can say so.
+	wantSkipped := []SkippedLink{
+		{"dangling.nix", filepath.Join(root, "missing.nix")},
+		{"dir-link", base},
+		{"out-link.nix", filepath.Join(base, "outside.nix")},
+		{"sub/rel-out.nix", "../outside.nix"},
+	}
+	if !slices.Equal(res.SkippedLinks, wantSkipped) {
+		t.Errorf("skipped links = %q, want %q", res.SkippedLinks, wantSkipped)
 	}
 	want := []string{"a.nix", "deep/er/still/e.nix", "in-link.nix", "sub/b.nix", "tracked-ignored.nix"}
 	if !slices.Equal(res.Files, want) {
