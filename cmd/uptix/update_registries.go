@@ -54,17 +54,19 @@ func parseRegistriesConf(path string, data []byte) (*registriesConf, error) {
 	}
 	conf := &registriesConf{mirrors: map[string]string{}}
 	for _, k := range tomlKeys(top) {
-		if k == "registry" {
+		switch k {
+		case "registry":
+			continue
+		case "unqualified-search-registries", "short-name-mode", "aliases", "credential-helpers":
+			// These steer podman's short-name resolution and credentials.
+			// pullImage's skopeo reads a name without a registry as
+			// docker.io, as uptix does, and uptix takes credentials from
+			// the docker config, so a system file keeps working here.
 			continue
 		}
 		why := "uptix reads only [[registry]] tables"
-		switch k {
-		case "registries":
+		if k == "registries" {
 			why = "this is version 1 of the format; uptix reads version 2 ([[registry]] tables)"
-		case "unqualified-search-registries", "short-name-mode", "aliases":
-			why = "uptix resolves a name without a registry as docker.io does, and names no other registry for it"
-		case "credential-helpers":
-			why = "uptix takes credentials from the docker config"
 		}
 		return nil, fmt.Errorf("%s: key %q is not supported: %s", path, k, why)
 	}

@@ -120,8 +120,8 @@ func TestParseRegistriesConfErrors(t *testing.T) {
 			`r.conf: [[registry]] number 1 (prefix "a.io"): [[registry.mirror]] number 1: key "pull-from-mirror" = "digest-only" is not supported: uptix asks the mirror for tags and digests alike ("all")`},
 		{"[[registry]]\nprefix = \"a.io\"\n[[registry.mirror]]\ninsecure = true\n",
 			`r.conf: [[registry]] number 1 (prefix "a.io"): [[registry.mirror]] number 1: want a location`},
-		{"unqualified-search-registries = [\"docker.io\"]\n",
-			`r.conf: key "unqualified-search-registries" is not supported: uptix resolves a name without a registry as docker.io does, and names no other registry for it`},
+		{"unqualified-search = 1\n",
+			`r.conf: key "unqualified-search" is not supported: uptix reads only [[registry]] tables`},
 		{"[registries.search]\nregistries = []\n",
 			`r.conf: key "registries" is not supported: this is version 1 of the format; uptix reads version 2 ([[registry]] tables)`},
 		{"registry = 1\n",
@@ -136,5 +136,30 @@ func TestParseRegistriesConfErrors(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), "secret") {
 			t.Errorf("%q: the error shows the password: %v", tc.conf, err)
 		}
+	}
+}
+
+// TestRegistriesConfShortNameKeys checks that the keys podman uses for
+// short names and credentials are passed over, so that a system
+// registries.conf with a mirror can be used as it is.
+func TestRegistriesConfShortNameKeys(t *testing.T) {
+	conf := `unqualified-search-registries = ["docker.io", "quay.io"]
+short-name-mode = "enforcing"
+credential-helpers = ["containers-auth.json"]
+
+[aliases]
+"postgres" = "docker.io/library/postgres"
+
+[[registry]]
+prefix = "docker.io"
+[[registry.mirror]]
+location = "cache.example.com:5000"
+`
+	got, err := parseRegistriesConf("r.conf", []byte(conf))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := got.mirrors["docker.io"]; m != "cache.example.com:5000" {
+		t.Errorf("mirror of docker.io = %q, want cache.example.com:5000", m)
 	}
 }
