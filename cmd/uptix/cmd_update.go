@@ -92,10 +92,9 @@ func runUpdate(e *env, o *updateOptions, args []string) int {
 			return exitUsage
 		}
 	} else {
-		// A call without candidates is one the lock cannot cover.
+		// An unresolved call is one the lock cannot be shown to cover.
 		for i := range found.unresolved {
-			uc := &found.unresolved[i]
-			uc.failed = len(uc.candidates) == 0
+			found.unresolved[i].failed = true
 		}
 	}
 
@@ -133,8 +132,8 @@ func runUpdate(e *env, o *updateOptions, args []string) int {
 	}
 
 	plan := makePlan(old, found.want, only)
-	if n := len(found.unresolved); n > 0 && len(plan.remove) > 0 {
-		plan.keepAll(keptReason(found.unresolved))
+	if why := found.keepReason(len(old.Entries)); why != "" && len(plan.remove) > 0 {
+		plan.keepAll(why)
 	}
 	next, outs := u.run(e.ctx, old, plan)
 	u.progress.wait()
@@ -186,7 +185,7 @@ func (o *updateOptions) updater(e *env) (*updater, error) {
 		return nil, fmt.Errorf("--jobs %d: want at least 1", o.jobs)
 	}
 	for _, s := range o.platforms {
-		p, err := parsePlatformFlag(s)
+		p, err := checkPlatformFlag(s)
 		if err != nil {
 			return nil, err
 		}
@@ -246,17 +245,6 @@ func (o *updateOptions) updater(e *env) (*updater, error) {
 type discardWriter struct{}
 
 func (discardWriter) Write(p []byte) (int, error) { return len(p), nil }
-
-// keptReason says why entries no call asks for are kept: calls that
-// could not be resolved may use them.
-func keptReason(calls []unlockedCall) string {
-	n := "1 call"
-	if len(calls) > 1 {
-		n = fmt.Sprintf("%d calls", len(calls))
-	}
-	return fmt.Sprintf("no call found asks for it, but it is kept: %s could not be resolved and may use it (%s)",
-		n, calls[0].where())
-}
 
 // selectDeps returns the wanted keys that --dependency patterns name: a
 // key exactly, or for GitHub keys owner/repo or owner/repo:branch.

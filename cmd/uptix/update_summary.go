@@ -38,8 +38,13 @@ func countsLine(c map[depStatus]int) string {
 	return strings.Join(parts, ", ")
 }
 
-// failedCallText says why an unresolved call without candidates fails.
+// failedCallText says why an unresolved call fails: with candidates,
+// they are locked, but other values the call may take are not known.
 func failedCallText(uc *unlockedCall) string {
+	if len(uc.candidates) > 0 {
+		return fmt.Sprintf("%s call not resolved: %s; locked what the calls in this file give it (%s), but the lock cannot be shown to cover every value it may take (the Nix module fails for any value the lock does not hold)",
+			uc.kind, uc.reason, commaList(uc.candidates))
+	}
 	return fmt.Sprintf("%s call not resolved: %s; the lock cannot cover it (the Nix module fails for any value the lock does not hold)",
 		uc.kind, uc.reason)
 }
@@ -178,7 +183,9 @@ type jsonDependency struct {
 }
 
 // jsonUnresolved is an unresolved call. Failed is set when the update
-// fails for it: it has no candidates, so the lock cannot cover it.
+// fails for it (always, unless --dependency limits the update): not
+// every value it may take is known, so the lock cannot be shown to
+// cover it, even when its candidates are locked.
 type jsonUnresolved struct {
 	Kind       string   `json:"kind"`
 	File       string   `json:"file"`
