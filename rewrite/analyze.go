@@ -13,6 +13,7 @@ type call struct {
 	keys       []string // lock keys, when the argument is constant
 	invalid    []string // per key: why the reference is invalid, "" when valid
 	unresolved string   // why the argument is not constant; "" when it is
+	candidates []string // for an unresolved call, the valid keys of discover.Call.Candidates
 }
 
 // place is where a call sits in the tree.

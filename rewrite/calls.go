@@ -30,7 +30,23 @@ func fromDiscover(c *discover.Call) call {
 		keys:       c.Keys(),
 		invalid:    invalidOf(c),
 		unresolved: c.Unresolved,
+		candidates: candidatesOf(c),
 	}
+}
+
+// candidatesOf returns the keys of an unresolved call's candidates that
+// are valid references (uptix update locks those).
+func candidatesOf(c *discover.Call) []string {
+	if c.Unresolved == "" {
+		return nil
+	}
+	var out []string
+	for _, t := range c.Candidates {
+		if t.Invalid == "" {
+			out = append(out, t.Key)
+		}
+	}
+	return out
 }
 
 // invalidOf returns, per target, CheckImageRef's message for a

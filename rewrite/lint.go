@@ -24,7 +24,7 @@ const (
 	RuleInvalidRef    = "invalid-ref"    // the reference breaks the grammar
 	RuleNotLocked     = "not-locked"     // no lock entry for the call's key
 	RuleStaleLock     = "stale-lock"     // a lock entry the Nix module refuses (earlier uptix's form)
-	RuleUnresolved    = "unresolved"     // the argument is not constant (warning)
+	RuleUnresolved    = "unresolved"     // the argument is not constant
 )
 
 // A Finding is one lint result.
@@ -73,7 +73,7 @@ func lint(f *nixast.File, calls []call, opts LintOptions) ([]Finding, error) {
 		}
 		if c.pos == c.end {
 			// Discovery could not place the call; say why.
-			add(RuleUnresolved, SeverityWarning, "the argument is not constant ("+c.unresolved+"); uptix cannot lock it")
+			unresolvedFindings(c, opts, add)
 			continue
 		}
 		pl, ok := locate(f, c)
@@ -120,7 +120,7 @@ func lint(f *nixast.File, calls []call, opts LintOptions) ([]Finding, error) {
 			add(RuleOldName, SeverityError, "pullDockerImage is the old name of dockerImage")
 		}
 		if c.unresolved != "" {
-			add(RuleUnresolved, SeverityWarning, "the argument is not constant ("+c.unresolved+"); uptix cannot lock it")
+			unresolvedFindings(c, opts, add)
 		}
 		for i, k := range c.keys {
 			if image && i < len(c.invalid) && c.invalid[i] != "" {
@@ -135,6 +135,30 @@ func lint(f *nixast.File, calls []call, opts LintOptions) ([]Finding, error) {
 		}
 	}
 	return out, nil
+}
+
+// unresolvedFindings reports a call whose argument is not constant.
+// It is an error, as uptix update fails for it: the lock cannot be
+// shown to cover every value the call may get, and the Nix module
+// fails evaluation for any value the lock does not hold, so a check
+// that passed here would let through a configuration that does not
+// evaluate. The call's candidates (the values the calls discovery sees
+// give it, which update locks) that are missing from the lock are
+// not-locked errors too, as for a constant argument.
+func unresolvedFindings(c call, opts LintOptions, add func(rule string, sev Severity, msg string)) {
+	msg := "the argument is not constant (" + c.unresolved + "); uptix cannot show that the lock covers every value it may get, and the Nix module fails for a value the lock does not hold"
+	if len(c.candidates) > 0 {
+		msg += "; uptix update locks only " + strings.Join(c.candidates, ", ")
+	}
+	add(RuleUnresolved, SeverityError, msg)
+	for _, k := range c.candidates {
+		switch {
+		case opts.Locked != nil && !opts.Locked(k):
+			add(RuleNotLocked, SeverityError, fmt.Sprintf("no lock entry for %q, a value this call gets; run uptix update", k))
+		case opts.Stale != nil && opts.Stale(k) != "":
+			add(RuleStaleLock, SeverityError, fmt.Sprintf("the lock entry for %q is in the earlier uptix's format (%s), which the Nix module refuses; run uptix update", k, opts.Stale(k)))
+		}
+	}
 }
 
 // imageHint is the image value to suggest for a call: the reference's

@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -31,12 +32,10 @@ func TestLintWants(t *testing.T) {
 			if !strings.HasPrefix(f.String(), in+":") {
 				t.Errorf("finding %q does not start with the file name", f)
 			}
-			wantSev := SeverityError
-			if f.Rule == RuleUnresolved {
-				wantSev = SeverityWarning
-			}
-			if f.Severity != wantSev {
-				t.Errorf("%s: severity %s, want %s", f, f.Severity, wantSev)
+			// Every rule is an error, unresolved too: uptix update fails
+			// for such a call, and so may the Nix module.
+			if f.Severity != SeverityError {
+				t.Errorf("%s: severity %s, want %s", f, f.Severity, SeverityError)
 			}
 		}
 		for l := range got {
@@ -160,5 +159,35 @@ let pin = "` + digest + `"; in {
 		if _, ok := want[line]; !ok {
 			t.Errorf("line %d: unexpected %q", line, g)
 		}
+	}
+}
+
+// TestLintCandidates checks that the candidates of an unresolved call
+// that are missing from the lock are not-locked errors at the call,
+// each naming its value, and that the call is an unresolved error
+// whether or not they are locked.
+func TestLintCandidates(t *testing.T) {
+	src := []byte(`{ uptix, ... }:
+let
+  mk = image: { imageFile = uptix.dockerImage image; inherit image; };
+in {
+  a = mk "r.test/team/not-in-lock:v1";
+  b = mk "r.test/team/b:v2";
+}
+`)
+	fs, err := LintFile("c.nix", src, lockedInTests)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range fs {
+		got = append(got, fmt.Sprintf("%d:%d %s %s", f.Pos.Line, f.Pos.Column, f.Rule, f.Severity))
+		if f.Rule == RuleNotLocked && !strings.Contains(f.Msg, `"r.test/team/not-in-lock:v1"`) {
+			t.Errorf("not-locked finding %q does not name the missing candidate", f)
+		}
+	}
+	want := []string{"3:29 unresolved error", "3:29 not-locked error"}
+	if !slices.Equal(got, want) {
+		t.Errorf("findings %q, want %q", got, want)
 	}
 }

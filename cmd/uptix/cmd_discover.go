@@ -44,6 +44,10 @@ type discoveredDep struct {
 	Locked  bool             `json:"locked"`
 	Invalid string           `json:"invalid,omitempty"`
 	GitHub  *discover.GitHub `json:"github,omitempty"`
+	// Candidate is set when the key is a candidate of an unresolved
+	// call (see discover.Call.Candidates) rather than its value: uptix
+	// update locks it, so it is pending like any other key.
+	Candidate bool `json:"candidate,omitempty"`
 }
 
 // unresolvedCall is a call whose argument is not constant.
@@ -97,12 +101,16 @@ func runDiscover(e *env, args []string, asJSON, all bool) int {
 					u.Candidates = append(u.Candidates, t.Key)
 				}
 				out.Unresolved = append(out.Unresolved, u)
-				continue
 			}
-			for _, t := range c.Targets {
+			targets, candidate := c.Targets, false
+			if c.Unresolved != "" {
+				targets, candidate = c.Candidates, true
+			}
+			for _, t := range targets {
 				d := discoveredDep{
 					Key: t.Key, Kind: c.Kind, File: file, Line: c.Line, Col: c.Col,
 					Form: c.Form, Locked: locked(t.Key), Invalid: t.Invalid, GitHub: t.GitHub,
+					Candidate: candidate,
 				}
 				if c.Binding != nil {
 					d.Role, d.Binding = c.Binding.Role, c.Binding.Path
@@ -139,6 +147,9 @@ func runDiscover(e *env, args []string, asJSON, all bool) int {
 	}
 	for _, d := range out.Deps {
 		line := fmt.Sprintf("%s:%d:%d: %s %s", d.File, d.Line, d.Col, d.Kind, quoteIfNeeded(d.Key))
+		if d.Candidate {
+			line += " (candidate of an unresolved call)"
+		}
 		if all && d.Locked {
 			line += " (locked)"
 		}

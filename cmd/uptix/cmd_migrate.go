@@ -53,8 +53,16 @@ func runMigrate(e *env, o *migrateOptions, args []string) int {
 		args = []string{"."}
 	}
 
+	// Plan every file first: when any file does not parse, nothing is
+	// shown or written, so that a diff or a --write never covers only
+	// part of the tree without saying so.
+	type planned struct {
+		name string
+		res  *rewrite.Result
+	}
+	var plans []planned
 	status := exitOK
-	changed := 0
+	parseFailed := false
 	done := map[string]bool{} // overlapping paths name a file once
 	for _, root := range args {
 		files, perrs, err := filesWithCalls(e, root, discover.Kind.IsImage)
@@ -64,7 +72,7 @@ func runMigrate(e *env, o *migrateOptions, args []string) int {
 		}
 		for _, pe := range perrs {
 			printCaretError(e.stderr, pe)
-			status = exitUsage
+			parseFailed = true
 		}
 		for _, name := range files {
 			if done[filepath.Clean(name)] {
@@ -73,31 +81,40 @@ func runMigrate(e *env, o *migrateOptions, args []string) int {
 			done[filepath.Clean(name)] = true
 			res, code := migrateOne(e, name)
 			status = max(status, code)
+			if code == exitUsage {
+				parseFailed = true
+			}
 			if res == nil {
 				continue
 			}
 			for _, n := range res.Manual {
 				fmt.Fprintf(e.stderr, "%s: manual: %s\n", n.Pos, n.Msg)
 			}
-			if !res.Changed() {
-				continue
-			}
-			changed++
-			if o.diff {
-				e.stdout.Write(rewrite.Diff(patchName(name), res.Src, res.Out))
-			}
-			if o.check && !o.diff {
-				fmt.Fprintln(e.stdout, name)
-			}
-			if o.write {
-				if err := rewrite.WriteFile(name, res.Out); err != nil {
-					fmt.Fprintf(e.stderr, "uptix migrate: %v\n", err)
-					status = max(status, exitFindings)
-				}
+			if res.Changed() {
+				plans = append(plans, planned{name, res})
 			}
 		}
 	}
-	if o.check && changed > 0 {
+	if parseFailed {
+		fmt.Fprintln(e.stderr, "uptix migrate: some files do not parse; fix them first (nothing was shown or written)")
+		return exitUsage
+	}
+
+	for _, p := range plans {
+		if o.diff {
+			e.stdout.Write(rewrite.Diff(patchName(p.name), p.res.Src, p.res.Out))
+		}
+		if o.check && !o.diff {
+			fmt.Fprintln(e.stdout, p.name)
+		}
+		if o.write {
+			if err := rewrite.WriteFile(p.name, p.res.Out); err != nil {
+				fmt.Fprintf(e.stderr, "uptix migrate: %v\n", err)
+				status = max(status, exitFindings)
+			}
+		}
+	}
+	if o.check && len(plans) > 0 {
 		status = max(status, exitFindings)
 	}
 	return status
