@@ -17,12 +17,13 @@ func init() {
 		summary: "show one lock entry: a key, owner/repo or owner/repo:branch",
 		flags: func(fs *pflag.FlagSet) func(e *env, args []string) int {
 			asJSON := fs.Bool("json", false, "print the entry as the lock file holds it")
-			return func(e *env, args []string) int { return runShow(e, *asJSON, args) }
+			exactKey := fs.Bool("key", false, "take KEY only as a lock key, spelt as the lock file spells it, never as owner/repo")
+			return func(e *env, args []string) int { return runShow(e, *asJSON, *exactKey, args) }
 		},
 	})
 }
 
-func runShow(e *env, asJSON bool, args []string) int {
+func runShow(e *env, asJSON, exactKey bool, args []string) int {
 	if len(args) != 1 {
 		fmt.Fprintln(e.stderr, "uptix show: want one KEY")
 		fmt.Fprintln(e.stderr, "Run 'uptix show --help' for usage.")
@@ -34,7 +35,7 @@ func runShow(e *env, asJSON bool, args []string) int {
 	}
 	var keys []string
 	for _, k := range f.Keys() {
-		if depMatches(k, args[0]) {
+		if k == args[0] || (!exactKey && depMatches(k, args[0])) {
 			keys = append(keys, k)
 		}
 	}
@@ -42,16 +43,19 @@ func runShow(e *env, asJSON bool, args []string) int {
 		fmt.Fprintf(e.stderr, "uptix show: %s has no entry for %q\n", e.lockFile, args[0])
 		return exitFindings
 	}
-	if _, exact := f.Entries[args[0]]; exact {
-		keys = []string{args[0]}
-	}
 	if len(keys) > 1 {
-		// owner/repo names a release and every branch of the repository.
+		// owner/repo names a release and every branch of the repository,
+		// and may be an image's key too: an exact key does not win over
+		// the others, which the user may mean as well.
 		fmt.Fprintf(e.stderr, "uptix show: %q is ambiguous; %s has %d entries for it:\n", args[0], e.lockFile, len(keys))
 		for _, k := range keys {
 			fmt.Fprintf(e.stderr, "\t%s\n", k)
 		}
-		fmt.Fprintln(e.stderr, "Name one by its key, or a branch as owner/repo:branch.")
+		if _, exact := f.Entries[args[0]]; exact {
+			fmt.Fprintf(e.stderr, "Name one by its key, or a branch as owner/repo:branch; --key %s shows the entry with that very key.\n", args[0])
+		} else {
+			fmt.Fprintln(e.stderr, "Name one by its key, or a branch as owner/repo:branch.")
+		}
 		return exitUsage
 	}
 	if asJSON {
