@@ -1,6 +1,7 @@
 package lock
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -69,8 +70,20 @@ func Lock(ctx context.Context, path string, waiting func()) (*Handle, error) {
 
 func lockLoop(path string) (*Handle, error) {
 	for {
-		_, statErr := os.Stat(path)
-		f, err := lockedfile.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o666)
+		// A missing lock file is created holding an empty lock, whole, so
+		// that a concurrent run never finds an empty file (which would be
+		// a truncated lock) between our creating and our locking it.
+		made := false
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			made, err = createWhole(path)
+			if err != nil {
+				return nil, fmt.Errorf("creating %q: %w", path, err)
+			}
+		}
+		f, err := lockedfile.OpenFile(path, os.O_RDWR, 0)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // removed by the run that created it
+		}
 		if err != nil {
 			return nil, fmt.Errorf("locking %q: %w", path, err)
 		}
@@ -89,7 +102,7 @@ func lockLoop(path string) (*Handle, error) {
 		h := &Handle{
 			path: path, f: f, data: data,
 			mode:    held.Mode().Perm(),
-			created: errors.Is(statErr, fs.ErrNotExist) && len(data) == 0,
+			created: made && bytes.Equal(data, New().Marshal()),
 		}
 		h.removeStaleTemps()
 		return h, nil
@@ -158,6 +171,34 @@ func (h *Handle) Close() error {
 	err := h.f.Close()
 	h.f = nil
 	return err
+}
+
+// createWhole puts an empty lock at path unless a file is there already,
+// writing it beside path and linking it into place, so that the file
+// appears with its content. It reports whether it made the file.
+func createWhole(path string) (bool, error) {
+	// Mode 0666 less the umask, as os.Create would give the file.
+	name := filepath.Join(filepath.Dir(path),
+		fmt.Sprintf(".%s.new%d-%d", filepath.Base(path), os.Getpid(), time.Now().UnixNano()))
+	tmp, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
+	if err != nil {
+		return false, err
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.Write(New().Marshal())
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return false, err
+	}
+	if err := os.Link(tmp.Name(), path); err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return false, nil
+		}
+		return false, err
+	}
+	return true, nil
 }
 
 // Create writes an empty lock ("{}" and a newline) at path; it fails if
