@@ -123,7 +123,13 @@ func (h *Handle) removeStaleTemps() {
 func (h *Handle) Path() string { return h.path }
 
 // Bytes returns the lock file's content as it was when locked.
-func (h *Handle) Bytes() []byte { return h.data }
+// A file that Lock created, and nothing has written yet, had none.
+func (h *Handle) Bytes() []byte {
+	if h.created && !h.written {
+		return nil
+	}
+	return h.data
+}
 
 // Existed reports whether the lock file existed before Lock.
 func (h *Handle) Existed() bool { return !h.created }
