@@ -22,33 +22,17 @@ import (
 	"time"
 
 	"github.com/uptix-dev/uptix/internal/oracle"
+	"github.com/uptix-dev/uptix/internal/reftable"
 )
 
 // reference is one row of testdata/references.json.
-type reference struct {
-	Ref            string `json:"ref"`
-	Valid          bool   `json:"valid"`
-	ErrorContains  string `json:"error_contains"`
-	Registry       string `json:"registry"`
-	Repository     string `json:"repository"`
-	FinalImageName string `json:"finalImageName"`
-	FinalImageTag  string `json:"finalImageTag"`
-	Digest         string `json:"digest"`
-}
+type reference = reftable.Row
 
 func loadReferences(t *testing.T) []reference {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "references.json"))
+	refs, err := reftable.Load()
 	if err != nil {
 		t.Fatal(err)
-	}
-	var refs []reference
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&refs); err != nil {
-		t.Fatalf("decoding references.json: %v", err)
-	}
-	if len(refs) == 0 {
-		t.Fatal("references.json has no rows")
 	}
 	return refs
 }

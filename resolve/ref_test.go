@@ -1,38 +1,21 @@
 package resolve
 
 import (
-	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/uptix-dev/uptix/internal/reftable"
 )
 
 // refCase is one row of testdata/references.json, the table shared with
 // the Nix module's tests.
-type refCase struct {
-	Ref            string `json:"ref"`
-	Valid          bool   `json:"valid"`
-	ErrorContains  string `json:"error_contains"`
-	Registry       string `json:"registry"`
-	Repository     string `json:"repository"`
-	FinalImageName string `json:"finalImageName"`
-	FinalImageTag  string `json:"finalImageTag"`
-	Digest         string `json:"digest"`
-}
+type refCase = reftable.Row
 
 func loadRefCases(t *testing.T) []refCase {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "references.json"))
+	cases, err := reftable.Load()
 	if err != nil {
 		t.Fatal(err)
-	}
-	var cases []refCase
-	if err := json.Unmarshal(b, &cases); err != nil {
-		t.Fatalf("reading references.json: %v", err)
-	}
-	if len(cases) < 20 {
-		t.Fatalf("references.json has %d rows; want the full table", len(cases))
 	}
 	return cases
 }
