@@ -73,13 +73,8 @@ func runDiscover(e *env, args []string, asJSON, all bool) int {
 		args = []string{"."}
 	}
 	locked, err := lockedKeys(e.lockFile)
-	if errors.As(err, new(lock.ErrorList)) {
-		printLockErrors(e.stderr, err)
-		return exitUsage
-	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "uptix discover: %v\n", err)
-		return exitUsage
+		return lockReadFailed(e, "discover", err)
 	}
 
 	out := discoverOutput{Deps: []discoveredDep{}, Unresolved: []unresolvedCall{}, Errors: []*discover.ParseError{}}

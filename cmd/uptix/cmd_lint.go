@@ -49,13 +49,8 @@ func runLint(e *env, args []string, asJSON bool) int {
 		args = []string{"."}
 	}
 	opts, err := lintLock(e.lockFile)
-	if errors.As(err, new(lock.ErrorList)) {
-		printLockErrors(e.stderr, err)
-		return exitUsage
-	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "uptix lint: %v\n", err)
-		return exitUsage
+		return lockReadFailed(e, "lint", err)
 	}
 
 	out := lintOutput{Findings: []lintFinding{}, Errors: []*discover.ParseError{}}

@@ -131,3 +131,15 @@ func readLockFile(e *env, cmd string) (*lock.File, int) {
 func printLockErrors(w io.Writer, err error) {
 	io.WriteString(w, lock.Explain(err))
 }
+
+// lockReadFailed reports an error reading the lock file for command cmd:
+// problems in the file with their positions and carets, anything else
+// on one line. It returns the exit status, exitUsage.
+func lockReadFailed(e *env, cmd string, err error) int {
+	if errors.As(err, new(lock.ErrorList)) {
+		printLockErrors(e.stderr, err)
+	} else {
+		fmt.Fprintf(e.stderr, "uptix %s: %v\n", cmd, err)
+	}
+	return exitUsage
+}

@@ -147,16 +147,24 @@ func cmdNixImage(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 2 {
 		ts.Fatalf("usage: nix-image SYSTEM REF")
 	}
-	st := exampleOf(ts)
-	ctx := context.Background()
-	a, err := demo.ModuleArgs(ctx, st.store, filepath.Join(st.root, "modules"), ts.MkAbs("uptix.lock"), args[0], args[1])
-	ts.Check(err)
-	res, err := st.env.BuildImage(ctx, st.store, a)
-	ts.Check(err)
+	a, res := buildModuleImage(ts, args[0], args[1])
 	fmt.Fprintf(ts.Stdout(), "%s %s/%s %s accepted=%v\n", args[1], a.OS, a.Arch, a.ImageDigest, res.Accepted)
 	if res.Accepted == neg {
 		ts.Fatalf("nix build: accepted=%v, want %v\n%s", res.Accepted, !neg, res)
 	}
+}
+
+// buildModuleImage evaluates `uptix.dockerImage ref` for a host against
+// the lock in the current folder and builds the fixed-output derivation
+// it describes from the stand-in registry.
+func buildModuleImage(ts *testscript.TestScript, system, ref string) (*demo.PullArgs, *oracle.BuildResult) {
+	st := exampleOf(ts)
+	ctx := context.Background()
+	a, err := demo.ModuleArgs(ctx, st.store, filepath.Join(st.root, "modules"), ts.MkAbs("uptix.lock"), system, ref)
+	ts.Check(err)
+	res, err := st.env.BuildImage(ctx, st.store, a)
+	ts.Check(err)
+	return a, res
 }
 
 // nix-source OWNER REPO BRANCH: evaluate `uptix.githubBranch` and build
@@ -187,12 +195,7 @@ func cmdPodmanRun(ts *testscript.TestScript, neg bool, args []string) {
 	if len(args) != 3 {
 		ts.Fatalf("usage: podman-run SYSTEM REF IMAGE")
 	}
-	st := exampleOf(ts)
-	ctx := context.Background()
-	a, err := demo.ModuleArgs(ctx, st.store, filepath.Join(st.root, "modules"), ts.MkAbs("uptix.lock"), args[0], args[1])
-	ts.Check(err)
-	res, err := st.env.BuildImage(ctx, st.store, a)
-	ts.Check(err)
+	_, res := buildModuleImage(ts, args[0], args[1])
 	if !res.Accepted {
 		ts.Fatalf("nix build: the hash was not accepted\n%s", res)
 	}
@@ -211,7 +214,7 @@ func cmdPodmanRun(ts *testscript.TestScript, neg bool, args []string) {
 		return err
 	}
 	ts.Check(podman("load", "-i", res.Path))
-	err = podman("create", "--pull=never", "--name", "c"+fmt.Sprint(len(ts.Getenv("WORK"))), args[2], "true")
+	err := podman("create", "--pull=never", "--name", "c"+fmt.Sprint(len(ts.Getenv("WORK"))), args[2], "true")
 	if err == nil {
 		podman("rm", "-a")
 	}
